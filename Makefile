@@ -1,0 +1,168 @@
+# Gatehouse: one non-recursive GNU Makefile.
+#
+#   make run    install what is missing, build, serve on http://127.0.0.1:4455
+#   make test   install what is missing, build, run every test
+#
+# PORT=, VAR_DIR= and CONFIG= override the port, the state directory and the
+# configuration file of `make run`.
+
+-include config.mk
+
+PORT		?= 4455
+VAR_DIR		?= $(CURDIR)/var
+CONFIG		?= $(VAR_DIR)/gatehouse.yml
+WORKERS		?= 2
+
+CC		?= cc
+CXX		?= c++
+CFLAGS		?= -O2 -g
+CXXFLAGS	?= -O2 -g
+WARN		 = -Wall -Wextra -Werror -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wshadow -Wpointer-arith -Wvla \
+		   -Wformat=2 -Wno-format-nonliteral
+PKGS		 = libcrypto fcgi libargon2 liboath libqrencode libpng jansson \
+		   yaml-0.1
+ALL_CFLAGS	 = -std=c11 $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE \
+		   -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+ALL_CXXFLAGS	 = -std=c++11 -Wall -Wextra -Werror $(CXXFLAGS) -Ilib \
+		   $(shell pkg-config --cflags libctemplate_nothreads jansson 2>/dev/null) -MMD -MP
+LIBS		 = $(shell pkg-config --libs $(PKGS) libctemplate_nothreads 2>/dev/null) \
+		   -ldb -lpthread
+
+LIBSRCS		 = $(sort $(wildcard lib/*.c))
+LIBOBJS		 = $(LIBSRCS:.c=.o) lib/render.o
+PROG		 = cgi-bin/gatehouse.fcgi
+
+UNITSRCS	 = $(sort $(wildcard tests/unit/test_*.c))
+UNITBINS	 = $(UNITSRCS:.c=)
+
+# The sanitizer build lives in its own object tree so both can coexist.
+ASAN_FLAGS	 = -fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g
+ASAN_DIR	 = build/asan
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+.PHONY: all run test deps test-deps unit unit-asan e2e fuzz-replay clean \
+	hdr-check lint style
+
+all: $(PROG)
+
+lib/libgatehouse.a: $(LIBOBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+lib/%.o: lib/%.c
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+lib/render.o: lib/render.cc
+	@echo "  CXX     $@"
+	$(Q)$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+cgi-bin/%.o: cgi-bin/%.c
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(PROG): cgi-bin/gatehouse.o lib/libgatehouse.a
+	@echo "  LINK    $@"
+	$(Q)$(CXX) -o $@ $^ $(LIBS)
+
+tests/unit/%.o: tests/unit/%.c
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -c -o $@ $<
+
+tests/unit/test_%: tests/unit/test_%.o lib/libgatehouse.a
+	@echo "  LINK    $@"
+	$(Q)$(CXX) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
+
+# --- sanitizer build of the library and the unit tests --------------------
+
+ASAN_LIBOBJS	 = $(patsubst %.o,$(ASAN_DIR)/%.o,$(LIBOBJS))
+ASAN_UNITBINS	 = $(patsubst %,$(ASAN_DIR)/%,$(UNITBINS))
+
+$(ASAN_DIR)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+
+$(ASAN_DIR)/lib/render.o: lib/render.cc
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $@"
+	$(Q)$(CXX) $(ALL_CXXFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+
+$(ASAN_DIR)/lib/libgatehouse.a: $(ASAN_LIBOBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(ASAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(ASAN_DIR)/lib/libgatehouse.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) $(shell pkg-config --cflags cmocka) \
+	    -c -o $@.o $<
+	$(Q)$(CXX) $(ASAN_FLAGS) -o $@ $@.o $(ASAN_DIR)/lib/libgatehouse.a $(LIBS) \
+	    $(shell pkg-config --libs cmocka)
+
+# --- dependencies -----------------------------------------------------------
+
+# Debian packages the build and `make run` need.
+RUN_PKGS	 = build-essential pkg-config libfcgi-dev libfcgi-bin \
+		   libctemplate-dev libdb5.3-dev db5.3-util libssl-dev \
+		   libargon2-dev liboath-dev libqrencode-dev libpng-dev \
+		   libjansson-dev libyaml-dev lighttpd
+# ... and the ones the tests need on top.
+TEST_PKGS	 = $(RUN_PKGS) libcmocka-dev oathtool zbar-tools chromium \
+		   nodejs npm clang
+
+deps:
+	$(Q)sh tests/lib/install-packages.sh $(RUN_PKGS)
+
+test-deps:
+	$(Q)sh tests/lib/install-packages.sh $(TEST_PKGS)
+	$(Q)cd tests/e2e && { [ -d node_modules/playwright-core ] || \
+	    npm install --no-audit --no-fund --loglevel=error; }
+
+# --- running ----------------------------------------------------------------
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)mkdir -p $(VAR_DIR) && chmod 700 $(VAR_DIR)
+	$(Q)[ -f $(CONFIG) ] || ./$(PROG) init-config $(CONFIG) \
+	    --base-url http://127.0.0.1:$(PORT)/ --state-dir $(VAR_DIR) \
+	    --templates-dir $(CURDIR)/templates \
+	    --schema $(CURDIR)/etc/identity.schema.json
+	$(Q)./$(PROG) check-config $(CONFIG)
+	@echo "Gatehouse on http://127.0.0.1:$(PORT)/ (state in $(VAR_DIR)); Ctrl-C stops it."
+	$(Q)GATEHOUSE_ROOT=$(CURDIR) PORT=$(PORT) VAR_DIR=$(VAR_DIR) \
+	    CONFIG=$(abspath $(CONFIG)) WORKERS=$(WORKERS) \
+	    lighttpd -D -f lighttpd.conf
+
+# --- tests ------------------------------------------------------------------
+
+test: test-deps
+	$(Q)$(MAKE) --no-print-directory all $(UNITBINS) $(ASAN_UNITBINS)
+	$(Q)$(MAKE) --no-print-directory unit unit-asan e2e
+
+unit: $(UNITBINS)
+	$(Q)sh tests/lib/run-unit.sh $(UNITBINS)
+
+unit-asan: $(ASAN_UNITBINS)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 sh tests/lib/run-unit.sh $(ASAN_UNITBINS)
+
+e2e: all
+	$(Q)cd tests/e2e && node --test --test-concurrency=1 \
+	    --test-reporter=spec --test-reporter-destination=stdout
+
+hdr-check:
+	$(Q)for h in lib/*.h; do \
+	    printf '#include "%s"\n' $$h | $(CC) $(ALL_CFLAGS) -MMD -fsyntax-only -x c - \
+	    || exit 1; done
+
+clean:
+	rm -rf lib/*.o lib/*.d lib/*.a cgi-bin/*.o cgi-bin/*.d $(PROG) \
+	    tests/unit/*.o tests/unit/*.d $(UNITBINS) build -- -.d
+
+-include $(wildcard lib/*.d cgi-bin/*.d tests/unit/*.d) \
+	$(wildcard $(ASAN_DIR)/lib/*.d)

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config: the YAML configuration file (libyaml), keys shaped like Ory
+ * Kratos's where the concept exists.
+ *
+ * The file is read once per process, before the accept loop.  Unknown keys,
+ * wrong types and bad values stop start-up with a message naming the file,
+ * the line and the key.  The identity schema named by the configuration is
+ * loaded here too (see schema.h).
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pwhash.h"
+
+struct schema;
+
+enum flow_kind {
+	FLOW_LOGIN,
+	FLOW_REGISTRATION,
+	FLOW_SETTINGS,
+	FLOW_ERROR,
+	FLOW__MAX
+};
+
+struct config_flow {
+	char		*ui_url;	/* absolute URL of the page */
+	int64_t		 lifespan;	/* seconds */
+};
+
+struct config {
+	char		*path;		/* the file read */
+	char		*base_url;	/* serve.public.base_url, ends in '/' */
+	char		*base_path;	/* its path part, ends in '/' */
+	char		*origin;	/* scheme://host[:port] */
+	int		 https;		/* base URL is https */
+	char		*default_return_url;
+	char	       **allowed_return_urls;
+	size_t		 allowed_return_urls_len;
+	struct config_flow flows[FLOW__MAX];
+	char		*logout_return_url;
+	int64_t		 privileged_max_age;
+	int		 password_enabled;
+	size_t		 password_min;
+	size_t		 password_max;
+	int64_t		 session_lifespan;
+	char		*cookie_name;
+	char		*cookie_same_site; /* "Lax", "Strict" or "None" */
+	unsigned char  **cookie_secrets;
+	size_t		*cookie_secret_lens;
+	size_t		 cookie_secrets_len;
+	unsigned char  **cipher_secrets;
+	size_t		*cipher_secret_lens;
+	size_t		 cipher_secrets_len;
+	struct pwhash_params argon2;
+	char		*schema_id;
+	char		*schema_path;
+	struct schema	*schema;
+	char		*state_dir;	/* from dsn "berkeleydb:<dir>" */
+	char		*templates_dir;
+	size_t		 max_body;	/* bytes */
+	size_t		 db_cache;	/* bytes */
+	char		*csrf_cookie_name; /* csrf_token_<sha256(base_url)> */
+};
+
+/*
+ * Read and check the configuration file at path.  Returns 0 and fills cfg,
+ * or -1 after printing "file:line: key: problem" to standard error.
+ */
+int	config_load(struct config *cfg, const char *path);
+
+/* Free everything config_load() allocated. */
+void	config_release(struct config *cfg);
+
+/*
+ * Write a development configuration with freshly generated secrets to
+ * path (mode 0600), refusing to overwrite an existing file.  Returns 0 or
+ * -1 after printing why.
+ */
+int	config_write_default(const char *path, const char *base_url,
+	    const char *state_dir, const char *templates_dir,
+	    const char *schema_path);
+
+#endif /* CONFIG_H */

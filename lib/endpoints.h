@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * endpoints: the handlers that are not a self-service flow step -- logout,
+ * the session API, the home and error pages, health checks.  Each fills
+ * r->resp and returns RC_OK, or an internal error for the request loop.
+ */
+#ifndef ENDPOINTS_H
+#define ENDPOINTS_H
+
+#include "rc.h"
+
+struct req;
+
+enum rc	 logout_browser(struct req *r);	/* GET /self-service/logout/browser */
+enum rc	 logout_perform(struct req *r);	/* GET /self-service/logout?token= */
+enum rc	 logout_api(struct req *r);	/* DELETE /self-service/logout/api */
+enum rc	 session_whoami(struct req *r);	/* any /sessions/whoami */
+enum rc	 page_home(struct req *r);	/* GET / */
+enum rc	 page_error(struct req *r);	/* GET /error?id= */
+enum rc	 errors_fetch(struct req *r);	/* GET /self-service/errors?id= */
+enum rc	 health_alive(struct req *r);	/* GET /health/alive */
+enum rc	 health_ready(struct req *r);	/* GET /health/ready */
+
+#endif /* ENDPOINTS_H */

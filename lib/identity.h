@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * identity: identities (traits + credentials) and their records.
+ *
+ * An identity is kept as one JSON record in the identities database,
+ * shaped like Kratos's admin representation: id, schema_id, state, traits,
+ * credentials {password: {identifiers, config: {hashed_password}}}, times.
+ * The identifiers index maps "password:<normalised identifier>" to the id
+ * and is what makes an email address unique.  All functions work inside
+ * the request's transaction (r->txn).
+ */
+#ifndef IDENTITY_H
+#define IDENTITY_H
+
+#include <jansson.h>
+
+#include "rc.h"
+
+struct req;
+
+/*
+ * Create an identity with traits and a password hash; the identifier is
+ * taken from the trait the schema marks.  *out is the new record.
+ * RC_OK, RC_EXISTS (identifier taken), RC_RETRY, RC_PANIC, RC_STORE.
+ */
+enum rc	 identity_create(struct req *r, json_t *traits, const char *phc,
+	    json_t **out);
+
+/* Load by id.  RC_OK, RC_NOTFOUND, RC_RETRY, RC_PANIC, RC_STORE. */
+enum rc	 identity_get(struct req *r, const char *id, json_t **out);
+
+/* Load by password identifier (normalised here). */
+enum rc	 identity_get_by_identifier(struct req *r, const char *identifier,
+	    json_t **out);
+
+/*
+ * Replace the traits, moving the identifier index when it changed.
+ * RC_OK, RC_EXISTS, RC_RETRY, RC_PANIC, RC_STORE.
+ */
+enum rc	 identity_update_traits(struct req *r, json_t *ident, json_t *traits);
+
+/* Replace the password hash.  RC_OK, RC_RETRY, RC_PANIC, RC_STORE. */
+enum rc	 identity_set_password(struct req *r, json_t *ident, const char *phc);
+
+/* The stored password hash, or NULL. */
+const char *identity_password_hash(const json_t *ident);
+
+/* The password identifier (normalised email), or NULL. */
+const char *identity_identifier(const json_t *ident);
+
+/* The identity as Kratos's public JSON (no credentials). */
+json_t	*identity_public_json(struct req *r, const json_t *ident);
+
+/* Lower-case and trim an identifier, in the arena. */
+char	*identity_normalise(struct req *r, const char *identifier);
+
+#endif /* IDENTITY_H */

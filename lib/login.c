@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * login: the login flow -- first factor with a password, and the
+ * re-authentication variant (?refresh=true) that confirms an existing
+ * session.  An unknown account and a wrong password get the same message
+ * (4000006) after the same amount of hashing.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "config.h"
+#include "flow.h"
+#include "http.h"
+#include "identity.h"
+#include "pwhash.h"
+#include "selfservice.h"
+#include "session.h"
+#include "text.h"
+#include "view.h"
+
+static void
+password_nodes(struct req *r, struct flow *f, const char *identifier)
+{
+	flow_node_input(f, "default", "identifier",
+	    identifier != NULL && f->refresh ? "hidden" : "text",
+	    identifier != NULL ? identifier : "", 1, "username",
+	    text_msg(MSG_LABEL_EMAIL));
+	if (!f->api)
+		flow_node_input(f, "default", "csrf_token", "hidden", "", 1,
+		    NULL, NULL);
+	flow_node_input(f, "password", "password", "password", NULL, 1,
+	    "current-password", text_msg(MSG_LABEL_PASSWORD));
+	flow_node_input(f, "password", "method", "submit", "password", 0, NULL,
+	    text_msg(f->refresh ? MSG_LOGIN_SIGN_IN : MSG_LOGIN_WITH_PASSWORD));
+	(void)r;
+}
+
+static enum rc
+start(struct req *r, struct flow *f, int *done)
+{
+	const char	*aal = kv_get(&r->query, "aal");
+	const char	*refresh = kv_get(&r->query, "refresh");
+	struct session	*s;
+	json_t		*ident;
+	enum rc		 rc;
+
+	*done = 0;
+	if (aal != NULL && *aal != '\0') {
+		if (strcasecmp(aal, "aal1") == 0)
+			f->requested_aal = "aal1";
+		else if (strcasecmp(aal, "aal2") == 0)
+			f->requested_aal = "aal2";
+		else {
+			*done = 1;
+			return view_error(r, 400, NULL, arena_printf(r->a,
+			    "Unable to parse AuthenticationMethod Assurance "
+			    "Level (AAL): expected one of [aal1, aal2] but got "
+			    "%s", aal), NULL);
+		}
+	}
+	if ((rc = session_current(r, &s)) != RC_OK)
+		return rc;
+	if (s == NULL) {
+		if (strcmp(f->requested_aal, "aal2") == 0) {
+			*done = 1;
+			return view_error(r, 401, "session_aal1_required",
+			    "You can not requested a higher AAL (AAL2/AAL3) "
+			    "without an active session.", NULL);
+		}
+		f->refresh = 0;
+		password_nodes(r, f, NULL);
+		return RC_OK;
+	}
+	f->refresh = f->refresh || (refresh != NULL &&
+	    strcmp(refresh, "true") == 0);
+	if (f->refresh) {
+		if ((rc = identity_get(r, s->identity_id, &ident)) != RC_OK)
+			return rc;
+		flow_msg(f, text_msg(MSG_LOGIN_REAUTH));
+		password_nodes(r, f, identity_identifier(ident));
+		return RC_OK;
+	}
+	if (strcmp(f->requested_aal, "aal2") == 0 && strcmp(json_string_value(
+	    json_object_get(s->rec, "authenticator_assurance_level")),
+	    "aal2") != 0) {
+		/* No second factor exists yet: only the CSRF node (Kratos). */
+		flow_msg(f, text_msg(MSG_LOGIN_MFA));
+		if (!f->api)
+			flow_node_input(f, "default", "csrf_token", "hidden",
+			    "", 1, NULL, NULL);
+		return RC_OK;
+	}
+	*done = 1;
+	if (!r->wants_json) {
+		http_redirect(r, selfservice_return_url(r, f));
+		return RC_OK;
+	}
+	return view_error(r, 400, "session_already_available",
+	    "A valid session was detected and thus login is not possible. "
+	    "Did you forget to set `?refresh=true`?", NULL);
+}
+
+static enum rc
+submit(struct req *r, struct flow *f)
+{
+	const char	*method = kv_get(&r->form, "method");
+	const char	*id = kv_get(&r->form, "identifier");
+	const char	*pw = kv_get(&r->form, "password");
+	const char	*phc;
+	struct session	*s = NULL;
+	json_t		*ident = NULL;
+	enum rc		 rc, vrc;
+
+	if (method == NULL || strcmp(method, "password") != 0 ||
+	    !r->cfg->password_enabled) {
+		flow_msg(f, text_msg(MSG_LOGIN_NO_STRATEGY));
+		return RC_INVALID;
+	}
+	f->active = "password";
+	if (f->refresh) {
+		/* Re-authentication is for the signed-in identity only. */
+		if ((rc = session_current(r, &s)) != RC_OK)
+			return rc;
+		if (s != NULL && (rc = identity_get(r, s->identity_id,
+		    &ident)) != RC_OK)
+			return rc;
+		id = ident != NULL ? identity_identifier(ident) : id;
+	}
+	flow_node_value(f, "identifier", id ? id : "");
+	if (id == NULL || *id == '\0')
+		flow_node_msg(f, "identifier", text_msg(MSG_VALIDATION_MISSING,
+		    "identifier"));
+	if (pw == NULL || *pw == '\0')
+		flow_node_msg(f, "password", text_msg(MSG_VALIDATION_MISSING,
+		    "password"));
+	if (id == NULL || *id == '\0' || pw == NULL || *pw == '\0')
+		return RC_INVALID;
+
+	if (ident == NULL) {
+		rc = identity_get_by_identifier(r, id, &ident);
+		if (rc != RC_OK && rc != RC_NOTFOUND)
+			return rc;
+	}
+
+	/* Hash even for unknown accounts so timing does not tell. */
+	phc = ident ? identity_password_hash(ident) : NULL;
+	if (strlen(pw) > r->cfg->password_max)
+		vrc = RC_DENIED;
+	else if (phc == NULL) {
+		pwhash_dummy(&r->cfg->argon2, pw, strlen(pw));
+		vrc = RC_DENIED;
+	} else
+		vrc = pwhash_verify(phc, pw, strlen(pw));
+	if (vrc != RC_OK) {
+		flow_msg(f, text_msg(MSG_INVALID_CREDENTIALS));
+		return RC_INVALID;
+	}
+	if (s != NULL && f->refresh)
+		rc = session_add_method(r, s, "password", "aal1");
+	else
+		rc = session_create(r, ident, "password", &s);
+	if (rc != RC_OK)
+		return rc;
+	return selfservice_signed_in(r, f, s, ident, 0);
+}
+
+const struct flow_ops login_ops = {
+	.kind = FLOW_LOGIN,
+	.expired_msg = MSG_LOGIN_EXPIRED,
+	.no_strategy_msg = MSG_LOGIN_NO_STRATEGY,
+	.start = start,
+	.submit = submit,
+};

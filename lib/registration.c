@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * registration: sign-up in one step (traits + password), then a session
+ * at once (Kratos's "session" after-registration hook).  The password is
+ * hashed before the transaction writes, and the identifier index's unique
+ * insert is what settles two concurrent sign-ups with one address.
+ */
+#include <string.h>
+
+#include "config.h"
+#include "flow.h"
+#include "http.h"
+#include "identity.h"
+#include "password.h"
+#include "selfservice.h"
+#include "session.h"
+#include "text.h"
+#include "traits.h"
+#include "view.h"
+
+static enum rc
+start(struct req *r, struct flow *f, int *done)
+{
+	struct session	*s;
+	enum rc		 rc;
+
+	*done = 0;
+	if ((rc = session_current(r, &s)) != RC_OK)
+		return rc;
+	if (s != NULL) {
+		*done = 1;
+		if (!r->wants_json) {
+			http_redirect(r, selfservice_return_url(r, f));
+			return RC_OK;
+		}
+		return view_error(r, 400, "session_already_available",
+		    "A valid session was detected and thus registration is "
+		    "not possible.", NULL);
+	}
+	if (!f->api)
+		flow_node_input(f, "default", "csrf_token", "hidden", "", 1,
+		    NULL, NULL);
+	traits_nodes(r, f, "default", NULL);
+	flow_node_input(f, "password", "password", "password", NULL, 1,
+	    "new-password", text_msg(MSG_LABEL_PASSWORD));
+	flow_node_input(f, "password", "method", "submit", "password", 0, NULL,
+	    text_msg(MSG_REGISTRATION_SIGN_UP));
+	return RC_OK;
+}
+
+static enum rc
+submit(struct req *r, struct flow *f)
+{
+	const char	*method = kv_get(&r->form, "method");
+	const char	*pw = kv_get(&r->form, "password"), *phc;
+	json_t		*traits, *ident;
+	struct session	*s;
+	enum rc		 rc, trc;
+
+	if (method == NULL || strcmp(method, "password") != 0 ||
+	    !r->cfg->password_enabled) {
+		flow_msg(f, text_msg(MSG_REGISTRATION_NO_STRATEGY));
+		return RC_INVALID;
+	}
+	f->active = "password";
+	trc = traits_from_form_or_msg(r, f, &traits);
+	if (pw == NULL || *pw == '\0') {
+		flow_node_msg(f, "password", text_msg(MSG_VALIDATION_MISSING,
+		    "password"));
+		return RC_INVALID;
+	}
+	if (password_check_policy_or_msg(r, f, pw) != RC_OK || trc != RC_OK)
+		return RC_INVALID;
+	if ((rc = password_hash(r, pw, &phc)) != RC_OK)
+		return rc;
+	rc = identity_create(r, traits, phc, &ident);
+	if (rc == RC_EXISTS) {
+		flow_msg(f, text_msg(MSG_DUPLICATE_IDENTIFIER));
+		return RC_INVALID;
+	}
+	if (rc != RC_OK)
+		return rc;
+	if ((rc = session_create(r, ident, "password", &s)) != RC_OK)
+		return rc;
+	return selfservice_signed_in(r, f, s, ident, 1);
+}
+
+const struct flow_ops registration_ops = {
+	.kind = FLOW_REGISTRATION,
+	.expired_msg = MSG_REGISTRATION_EXPIRED,
+	.no_strategy_msg = MSG_REGISTRATION_NO_STRATEGY,
+	.start = start,
+	.submit = submit,
+};

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * settings: the settings flow -- profile traits and the password.
+ * Changing the password or the sign-in identifier needs a privileged
+ * session (authenticated within privileged_session_max_age); an older
+ * session is sent to re-authenticate and brought back to this flow.
+ */
+#include <string.h>
+
+#include "arena.h"
+#include "config.h"
+#include "flow.h"
+#include "form.h"
+#include "http.h"
+#include "identity.h"
+#include "password.h"
+#include "pwhash.h"
+#include "schema.h"
+#include "selfservice.h"
+#include "session.h"
+#include "text.h"
+#include "traits.h"
+#include "view.h"
+
+enum rc
+settings_identity(struct req *r, const struct flow *f, json_t **ident)
+{
+	json_t	*rec;
+	enum rc	 rc;
+
+	if ((rc = identity_get(r, f->identity_id, &rec)) != RC_OK)
+		return rc == RC_NOTFOUND ? RC_SYSTEM : rc;
+	*ident = identity_public_json(r, rec);
+	return RC_OK;
+}
+
+static void
+nodes(struct req *r, struct flow *f, const json_t *ident)
+{
+	json_array_clear(f->nodes);
+	if (!f->api)
+		flow_node_input(f, "default", "csrf_token", "hidden", "", 1,
+		    NULL, NULL);
+	traits_nodes(r, f, "profile", json_object_get(ident, "traits"));
+	flow_node_input(f, "profile", "method", "submit", "profile", 0, NULL,
+	    text_msg(MSG_LABEL_SAVE));
+	if (r->cfg->password_enabled) {
+		flow_node_input(f, "password", "password", "password", NULL, 1,
+		    "new-password", text_msg(MSG_LABEL_PASSWORD));
+		flow_node_input(f, "password", "method", "submit", "password",
+		    0, NULL, text_msg(MSG_LABEL_SAVE));
+	}
+}
+
+static enum rc
+start(struct req *r, struct flow *f, int *done)
+{
+	struct session	*s;
+	json_t		*ident;
+	enum rc		 rc;
+
+	*done = 0;
+	if ((rc = session_current(r, &s)) != RC_OK)
+		return rc;
+	if (s == NULL) {
+		*done = 1;
+		if (!r->wants_json) {
+			http_redirect(r, arena_printf(r->a,
+			    "%sself-service/login/browser?return_to=%s",
+			    r->cfg->base_url, form_escape(r->a, arena_printf(
+			    r->a, "%sself-service/settings/browser",
+			    r->cfg->base_url))));
+			return RC_OK;
+		}
+		return view_error(r, 401, NULL,
+		    "No valid session credentials found in the request.", NULL);
+	}
+	if ((rc = identity_get(r, s->identity_id, &ident)) != RC_OK)
+		return rc;
+	f->identity_id = s->identity_id;
+	nodes(r, f, ident);
+	return RC_OK;
+}
+
+/*
+ * Not privileged: browsers re-authenticate and come back to this flow;
+ * API and SPA clients get 403 session_refresh_required.
+ */
+static enum rc
+refresh_required(struct req *r, struct flow *f)
+{
+	const char *url = arena_printf(r->a,
+	    "%sself-service/login/browser?refresh=true&return_to=%s",
+	    r->cfg->base_url, form_escape(r->a, flow_ui_url(r, f)));
+	enum rc	    rc;
+
+	if ((rc = flow_save(r, f)) != RC_OK)
+		return rc;
+	if (!r->wants_json) {
+		http_redirect(r, url);
+		return RC_OK;
+	}
+	return view_error(r, 403, "session_refresh_required",
+	    "The login session is too old and thus not allowed to update "
+	    "these fields. Please re-authenticate.", json_pack("{s:s}",
+	    "redirect_browser_to", url));
+}
+
+static enum rc
+saved(struct req *r, struct flow *f, json_t *ident)
+{
+	json_t	*pub;
+	enum rc	 rc;
+
+	f->state = "success";
+	nodes(r, f, ident);
+	flow_msg(f, text_msg(MSG_SETTINGS_SAVED));
+	if ((rc = flow_save(r, f)) != RC_OK)
+		return rc;
+	if (!r->wants_json) {
+		http_redirect(r, flow_ui_url(r, f));
+		return RC_OK;
+	}
+	pub = identity_public_json(r, ident);
+	return view_flow(r, 200, f, pub);
+}
+
+static enum rc
+submit_profile(struct req *r, struct flow *f, struct session *s,
+    json_t *ident)
+{
+	json_t		*traits;
+	const char	*old = identity_identifier(ident);
+	const char	*field = r->cfg->schema->identifier->field;
+	const char	*neu;
+	enum rc		 rc;
+
+	if (traits_from_form_or_msg(r, f, &traits) != RC_OK)
+		return RC_INVALID;
+
+	/* The sign-in identifier is a protected field, like a password. */
+	neu = json_string_value(json_object_get(traits,
+	    r->cfg->schema->identifier->name));
+	if (old != NULL && neu != NULL && strcmp(old, neu) != 0 &&
+	    !session_is_privileged(r, s))
+		return refresh_required(r, f);
+	rc = identity_update_traits(r, ident, traits);
+	if (rc == RC_EXISTS) {
+		flow_node_msg(f, field, text_msg(MSG_DUPLICATE_IDENTIFIER));
+		return RC_INVALID;
+	}
+	if (rc != RC_OK)
+		return rc;
+	return saved(r, f, ident);
+}
+
+static enum rc
+submit_password(struct req *r, struct flow *f, struct session *s,
+    json_t *ident)
+{
+	const char	*pw = kv_get(&r->form, "password"), *phc;
+	const char	*old = identity_password_hash(ident);
+	enum rc		 rc;
+
+	if (pw == NULL || *pw == '\0') {
+		flow_node_msg(f, "password", text_msg(MSG_VALIDATION_MISSING,
+		    "password"));
+		return RC_INVALID;
+	}
+	if (!session_is_privileged(r, s))
+		return refresh_required(r, f);
+	if (password_check_policy_or_msg(r, f, pw) != RC_OK)
+		return RC_INVALID;
+	if (old != NULL && pwhash_verify(old, pw, strlen(pw)) == RC_OK) {
+		flow_node_msg(f, "password", text_msg(MSG_PASSWORD_SAME_AS_OLD));
+		return RC_INVALID;
+	}
+	if ((rc = password_hash(r, pw, &phc)) != RC_OK)
+		return rc;
+	if ((rc = identity_set_password(r, ident, phc)) != RC_OK)
+		return rc;
+	return saved(r, f, ident);
+}
+
+static enum rc
+submit(struct req *r, struct flow *f)
+{
+	const char	*method = kv_get(&r->form, "method");
+	struct session	*s;
+	json_t		*ident;
+	enum rc		 rc;
+
+	if ((rc = session_current(r, &s)) != RC_OK)
+		return rc;
+	if (s == NULL)
+		return RC_SYSTEM;	/* settings_guard() ran first */
+	if ((rc = identity_get(r, f->identity_id, &ident)) != RC_OK)
+		return rc;
+	f->state = "show_form";
+	if (method != NULL && strcmp(method, "profile") == 0) {
+		f->active = "profile";
+		return submit_profile(r, f, s, ident);
+	}
+	if (method != NULL && strcmp(method, "password") == 0 &&
+	    r->cfg->password_enabled) {
+		f->active = "password";
+		return submit_password(r, f, s, ident);
+	}
+	flow_msg(f, text_msg(MSG_SETTINGS_NO_STRATEGY));
+	return RC_INVALID;
+}
+
+const struct flow_ops settings_ops = {
+	.kind = FLOW_SETTINGS,
+	.expired_msg = MSG_SETTINGS_EXPIRED,
+	.no_strategy_msg = MSG_SETTINGS_NO_STRATEGY,
+	.start = start,
+	.submit = submit,
+};

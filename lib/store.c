@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store: Berkeley DB 5.3 environment handling, the error mapping from
+ * Berkeley DB return codes to enum rc, and after-response housekeeping.
+ * The per-entity record layouts live in store_identity.c, store_session.c
+ * and store_flow.c.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "log.h"
+#include "mem.h"
+#include "store.h"
+
+static const char *const names[STORE__MAX] = {
+	"identities.db",		/* STORE_IDENTITIES */
+	"identifiers.db",		/* STORE_IDENTIFIERS */
+	"sessions.db",			/* STORE_SESSIONS */
+	"sessions_by_identity.db",	/* STORE_SESSIONS_BY_IDENTITY */
+	"flows.db",			/* STORE_FLOWS */
+};
+
+/* Map a Berkeley DB return code; log the ones that are internal errors. */
+static enum rc
+map(struct store *s, int ret, const char *what)
+{
+	switch (ret) {
+	case 0:
+		return RC_OK;
+	case DB_NOTFOUND:
+	case DB_KEYEMPTY:
+		return RC_NOTFOUND;
+	case DB_KEYEXIST:
+		return RC_EXISTS;
+	case DB_LOCK_DEADLOCK:
+	case DB_LOCK_NOTGRANTED:
+		return RC_RETRY;
+	case DB_RUNRECOVERY:
+		log_warnx("%s: %s", what, db_strerror(ret));
+		return RC_PANIC;
+	default:
+		(void)s;
+		log_warnx("%s: %s", what, db_strerror(ret));
+		return RC_STORE;
+	}
+}
+
+static void
+errcall(const DB_ENV *env, const char *prefix, const char *msg)
+{
+	(void)env;
+	(void)prefix;
+	log_warnx("berkeley db: %s", msg);
+}
+
+enum rc
+store_open(struct store *s, const char *home, size_t cache)
+{
+	u_int32_t	 flags;
+	int		 ret, i;
+	struct stat	 st;
+
+	memset(s, 0, sizeof(*s));
+	s->home = mem_strdup(home);
+	s->cache = cache;
+	if (mkdir(home, 0700) == -1 && errno != EEXIST) {
+		log_warn("%s: mkdir %s", __func__, home);
+		return RC_STORE;
+	}
+	if (stat(home, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		log_warnx("%s: %s is not a directory", __func__, home);
+		return RC_STORE;
+	}
+	if ((ret = db_env_create(&s->env, 0)) != 0)
+		return map(s, ret, "db_env_create");
+	s->env->set_errcall(s->env, errcall);
+	s->env->set_cachesize(s->env, 0, (u_int32_t)cache, 1);
+
+	/* Run the deadlock detector on every conflict; the youngest loses. */
+	s->env->set_lk_detect(s->env, DB_LOCK_YOUNGEST);
+
+	/*
+	 * A lock held by a killed worker is released only by recovery, which
+	 * the next process to open the environment runs.  Until then a
+	 * waiter must not block forever: time out and retry the request.
+	 */
+	s->env->set_timeout(s->env, 3 * 1000000, DB_SET_LOCK_TIMEOUT);
+
+	/* Shared hosts have little disk: drop log files once checkpointed. */
+	s->env->log_set_config(s->env, DB_LOG_AUTO_REMOVE, 1);
+	s->env->set_lg_max(s->env, 4 * 1024 * 1024);
+
+	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
+	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
+	if ((ret = s->env->open(s->env, home, flags, 0600)) != 0) {
+		log_warnx("%s: opening the environment in %s: %s", __func__,
+		    home, db_strerror(ret));
+		s->env->close(s->env, 0);
+		s->env = NULL;
+		return ret == DB_RUNRECOVERY ? RC_PANIC : RC_STORE;
+	}
+	for (i = 0; i < STORE__MAX; i++) {
+		if ((ret = db_create(&s->db[i], s->env, 0)) != 0)
+			return map(s, ret, "db_create");
+		if (i == STORE_SESSIONS_BY_IDENTITY)
+			s->db[i]->set_flags(s->db[i], DB_DUP | DB_DUPSORT);
+		ret = s->db[i]->open(s->db[i], NULL, names[i], NULL, DB_BTREE,
+		    DB_CREATE | DB_AUTO_COMMIT, 0600);
+		if (ret != 0) {
+			log_warnx("%s: opening %s/%s: %s", __func__, home,
+			    names[i], db_strerror(ret));
+			store_close(s);
+			return ret == DB_RUNRECOVERY ? RC_PANIC : RC_STORE;
+		}
+	}
+	return RC_OK;
+}
+
+void
+store_close(struct store *s)
+{
+	int	 i;
+
+	for (i = 0; i < STORE__MAX; i++)
+		if (s->db[i] != NULL) {
+			s->db[i]->close(s->db[i], 0);
+			s->db[i] = NULL;
+		}
+	if (s->env != NULL) {
+		s->env->close(s->env, 0);
+		s->env = NULL;
+	}
+}
+
+enum rc
+store_reopen(struct store *s)
+{
+	char	*home = s->home;
+	size_t	 cache = s->cache;
+	enum rc	 rc;
+
+	s->home = NULL;
+	store_close(s);
+	rc = store_open(s, home, cache);
+	free(home);
+	return rc;
+}
+
+enum rc
+store_txn_begin(struct store *s, DB_TXN **txn)
+{
+	int	 ret;
+
+	s->durable = 0;
+
+	/*
+	 * Read-committed: a read lock is dropped as soon as the read is
+	 * done, so a request that spends 50 ms hashing a password holds no
+	 * read locks meanwhile.  Read-modify-write paths use DB_RMW.
+	 */
+	ret = s->env->txn_begin(s->env, NULL, txn, DB_READ_COMMITTED);
+	return map(s, ret, "txn_begin");
+}
+
+void
+store_mark_durable(struct store *s)
+{
+	s->durable = 1;
+}
+
+enum rc
+store_txn_commit(struct store *s, DB_TXN *txn)
+{
+	int	 ret;
+
+	ret = txn->commit(txn, s->durable ? DB_TXN_SYNC : DB_TXN_WRITE_NOSYNC);
+	s->durable = 0;
+	return map(s, ret, "txn commit");
+}
+
+void
+store_txn_abort(struct store *s, DB_TXN *txn)
+{
+	int	 ret;
+
+	s->durable = 0;
+	if ((ret = txn->abort(txn)) != 0)
+		log_warnx("txn abort: %s", db_strerror(ret));
+}
+
+enum rc
+store_get(struct store *s, enum store_db db, DB_TXN *txn, struct arena *a,
+    const void *key, size_t klen, void **val, size_t *vlen, int rmw)
+{
+	DBT	 k, v;
+	int	 ret;
+
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.data = (void *)key;
+	k.size = (u_int32_t)klen;
+	v.flags = DB_DBT_MALLOC;
+	ret = s->db[db]->get(s->db[db], txn, &k, &v, rmw ? DB_RMW : 0);
+	if (ret != 0)
+		return map(s, ret, names[db]);
+
+	/* Copy into the arena so the caller has one lifetime to think of. */
+	*val = arena_alloc(a, mem_size_add(v.size, 1));
+	memcpy(*val, v.data, v.size);
+	((char *)*val)[v.size] = '\0';
+	*vlen = v.size;
+	explicit_bzero(v.data, v.size);
+	free(v.data);
+	return RC_OK;
+}
+
+enum rc
+store_put(struct store *s, enum store_db db, DB_TXN *txn, const void *key,
+    size_t klen, const void *val, size_t vlen, int unique)
+{
+	DBT	 k, v;
+	int	 ret;
+
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.data = (void *)key;
+	k.size = (u_int32_t)klen;
+	v.data = (void *)val;
+	v.size = (u_int32_t)vlen;
+	ret = s->db[db]->put(s->db[db], txn, &k, &v,
+	    unique ? DB_NOOVERWRITE : 0);
+	return map(s, ret, names[db]);
+}
+
+enum rc
+store_del(struct store *s, enum store_db db, DB_TXN *txn, const void *key,
+    size_t klen)
+{
+	DBT	 k;
+	int	 ret;
+
+	memset(&k, 0, sizeof(k));
+	k.data = (void *)key;
+	k.size = (u_int32_t)klen;
+	ret = s->db[db]->del(s->db[db], txn, &k, 0);
+	return map(s, ret, names[db]);
+}
+
+enum rc
+store_del_dup(struct store *s, enum store_db db, DB_TXN *txn,
+    const void *key, size_t klen, const void *val, size_t vlen)
+{
+	DBC	*c = NULL;
+	DBT	 k, v;
+	int	 ret;
+	enum rc	 rc;
+
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.data = (void *)key;
+	k.size = (u_int32_t)klen;
+	v.data = (void *)val;
+	v.size = (u_int32_t)vlen;
+	if ((ret = s->db[db]->cursor(s->db[db], txn, &c, 0)) != 0)
+		return map(s, ret, names[db]);
+	ret = c->get(c, &k, &v, DB_GET_BOTH | DB_RMW);
+	if (ret == 0)
+		ret = c->del(c, 0);
+	rc = map(s, ret, names[db]);
+	c->close(c);
+	return rc;
+}
+
+enum rc
+store_get_json(struct store *s, enum store_db db, DB_TXN *txn,
+    struct arena *a, const void *key, size_t klen, json_t **out, int rmw)
+{
+	void		*val;
+	size_t		 vlen;
+	json_t		*doc;
+	json_error_t	 err;
+	enum rc		 rc;
+
+	if ((rc = store_get(s, db, txn, a, key, klen, &val, &vlen, rmw)) !=
+	    RC_OK)
+		return rc;
+	doc = json_loadb(val, vlen, 0, &err);
+	if (doc == NULL || !json_is_object(doc) ||
+	    json_integer_value(json_object_get(doc, "v")) != 1) {
+		log_warnx("%s: %s: undecodable record: %s", __func__, names[db],
+		    doc == NULL ? err.text : "bad version");
+		return RC_STORE;
+	}
+	*out = doc;
+	return RC_OK;
+}
+
+enum rc
+store_put_json(struct store *s, enum store_db db, DB_TXN *txn,
+    const void *key, size_t klen, json_t *rec, int unique)
+{
+	char	*text;
+
+	json_object_set_new(rec, "v", json_integer(1));
+	text = json_dumps(rec, JSON_COMPACT);
+	if (text == NULL) {
+		log_warnx("%s: json_dumps failed", __func__);
+		return RC_SYSTEM;
+	}
+	return store_put(s, db, txn, key, klen, text, strlen(text), unique);
+}
+
+/*
+ * Walk up to max records of db from *resume, deleting those whose "exp"
+ * is in the past.  Sessions also drop their by-identity index entry.
+ */
+static enum rc
+sweep(struct store *s, enum store_db db, time_t now, size_t max)
+{
+	struct store_cursor *pos = &s->sweep[db];
+	DB_TXN		*txn = NULL;
+	DBC		*c = NULL;
+	DBT		 k, v;
+	size_t		 seen = 0;
+	int		 ret, flag;
+	enum rc		 rc;
+
+	if ((rc = store_txn_begin(s, &txn)) != RC_OK)
+		return rc;
+	if ((ret = s->db[db]->cursor(s->db[db], txn, &c, 0)) != 0) {
+		rc = map(s, ret, "cursor");
+		goto out;
+	}
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	flag = DB_FIRST;
+	if (pos->len > 0) {
+		k.data = pos->key;
+		k.size = (u_int32_t)pos->len;
+		flag = DB_SET_RANGE;
+	}
+	pos->len = 0;
+	while (seen < max && (ret = c->get(c, &k, &v, flag | DB_RMW)) == 0) {
+		json_t	*doc;
+		json_int_t exp;
+
+		flag = DB_NEXT;
+		seen++;
+		doc = json_loadb(v.data, v.size, 0, NULL);
+		exp = json_integer_value(json_object_get(doc, "exp"));
+		if (doc != NULL && exp > 0 && exp < now) {
+			if (db == STORE_SESSIONS) {
+				const char *iid = json_string_value(
+				    json_object_get(doc, "identity_id"));
+
+				if (iid != NULL && (rc = store_del_dup(s,
+				    STORE_SESSIONS_BY_IDENTITY, txn, iid,
+				    strlen(iid), k.data, k.size)) != RC_OK &&
+				    rc != RC_NOTFOUND)
+					goto out;
+			}
+			if ((ret = c->del(c, 0)) != 0) {
+				rc = map(s, ret, "sweep del");
+				goto out;
+			}
+		}
+		if (k.size <= sizeof(pos->key)) {
+			memcpy(pos->key, k.data, k.size);
+			pos->len = k.size;
+		}
+	}
+	if (ret == DB_NOTFOUND)
+		pos->len = 0;
+	else if (ret != 0) {
+		rc = map(s, ret, "sweep");
+		goto out;
+	}
+	rc = RC_OK;
+out:
+	if (c != NULL)
+		c->close(c);
+	if (rc == RC_OK)
+		return store_txn_commit(s, txn);
+	store_txn_abort(s, txn);
+	return rc;
+}
+
+void
+store_housekeep(struct store *s, struct arena *a, time_t now, size_t max)
+{
+	int	 ret;
+
+	/* Failures here only delay cleanup; the next request tries again. */
+	(void)a;
+	(void)sweep(s, STORE_FLOWS, now, max);
+	(void)sweep(s, STORE_SESSIONS, now, max);
+
+	/* Checkpoint at most once a minute, and only after 1 MiB of log. */
+	if (now - s->last_checkpoint >= 60) {
+		s->last_checkpoint = now;
+		if ((ret = s->env->txn_checkpoint(s->env, 1024, 0, 0)) != 0)
+			log_warnx("txn_checkpoint: %s", db_strerror(ret));
+	}
+}

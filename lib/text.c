@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * text: message templates, taken from Kratos's text/message_*.go so that
+ * the wire stays identical.  Templates are printf formats; the arguments
+ * are documented per message.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "text.h"
+
+struct entry {
+	enum msg	 id;
+	const char	*type;	/* "info", "error" or "success" */
+	const char	*fmt;
+};
+
+static const struct entry catalogue[] = {
+	{ MSG_LOGIN_SIGN_IN, "info", "Sign in" },
+	{ MSG_LOGIN_REAUTH, "info",
+	    "Please confirm this action by verifying that it is you." },
+	{ MSG_LOGIN_MFA, "info",
+	    "Please complete the second authentication challenge." },
+	{ MSG_LOGIN_WITH_PASSWORD, "info", "Sign in with password" },
+	{ MSG_REGISTRATION_SIGN_UP, "info", "Sign up" },
+	{ MSG_SETTINGS_SAVED, "success", "Your changes have been saved!" },
+	{ MSG_LABEL_PASSWORD, "info", "Password" },
+	{ MSG_LABEL_GENERATED, "info", "%s" },		/* schema title */
+	{ MSG_LABEL_SAVE, "info", "Save" },
+	{ MSG_LABEL_ID, "info", "ID" },
+	{ MSG_LABEL_EMAIL, "info", "Email" },
+	{ MSG_VALIDATION_GENERIC, "error", "%s" },	/* reason */
+	{ MSG_VALIDATION_MISSING, "error", "Property %s is missing." },
+	{ MSG_VALIDATION_MIN_LENGTH, "error",
+	    "length must be >= %ld, but got %ld" },
+	{ MSG_INVALID_CREDENTIALS, "error",
+	    "The provided credentials are invalid, check for spelling "
+	    "mistakes in your password or username, email address, or phone "
+	    "number." },
+	{ MSG_DUPLICATE_IDENTIFIER, "error",
+	    "An account with the same identifier (email, phone, username, "
+	    "...) exists already." },
+	{ MSG_VALIDATION_MAX_LENGTH, "error",
+	    "length must be <= %ld, but got %ld" },
+	{ MSG_PASSWORD_TOO_SIMILAR, "error",
+	    "The password can not be used because it is too similar to the "
+	    "identifier." },
+	{ MSG_PASSWORD_TOO_SHORT, "error",
+	    "The password must be at least %ld characters long, but got %ld." },
+	{ MSG_PASSWORD_TOO_LONG, "error",
+	    "The password must be at most %ld characters long, but got %ld." },
+	{ MSG_PASSWORD_SAME_AS_OLD, "error",
+	    "The new password must be different from the old password." },
+	{ MSG_EMAIL_INVALID, "error", "Enter a valid email address" },
+	{ MSG_LOGIN_EXPIRED, "error",
+	    "The login flow expired %.2f minutes ago, please try again." },
+	{ MSG_LOGIN_NO_STRATEGY, "error",
+	    "Could not find a strategy to log you in with. Did you fill out "
+	    "the form correctly?" },
+	{ MSG_REGISTRATION_NO_STRATEGY, "error",
+	    "Could not find a strategy to sign you up with. Did you fill out "
+	    "the form correctly?" },
+	{ MSG_SETTINGS_NO_STRATEGY, "error",
+	    "Could not find a strategy to update your settings. Did you fill "
+	    "out the form correctly?" },
+	{ MSG_REGISTRATION_EXPIRED, "error",
+	    "The registration flow expired %.2f minutes ago, please try again." },
+	{ MSG_SETTINGS_EXPIRED, "error",
+	    "The settings flow expired %.2f minutes ago, please try again." },
+};
+
+static const struct entry *
+find(enum msg id)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(catalogue) / sizeof(catalogue[0]); i++)
+		if (catalogue[i].id == id)
+			return &catalogue[i];
+	return NULL;
+}
+
+static json_t *
+build(json_t *context, enum msg id, va_list ap)
+{
+	const struct entry	*e = find(id);
+	char			 text[1024];
+	json_t			*o;
+
+	/* An id missing from the catalogue is a programming error. */
+	if (e == NULL)
+		abort();
+	vsnprintf(text, sizeof(text), e->fmt, ap);
+	o = json_pack("{s:i, s:s, s:s}", "id", (json_int_t)id, "text", text,
+	    "type", e->type);
+	if (context != NULL)
+		json_object_set_new(o, "context", context);
+	return o;
+}
+
+json_t *
+text_msg(enum msg id, ...)
+{
+	va_list	 ap;
+	json_t	*o;
+
+	va_start(ap, id);
+	o = build(NULL, id, ap);
+	va_end(ap);
+	return o;
+}
+
+json_t *
+text_msg_ctx(json_t *context, enum msg id, ...)
+{
+	va_list	 ap;
+	json_t	*o;
+
+	va_start(ap, id);
+	o = build(context, id, ap);
+	va_end(ap);
+	return o;
+}

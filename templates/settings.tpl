@@ -1,0 +1,28 @@
+{{%AUTOESCAPE context="HTML"}}
+{{!
+  Page body of the settings flow (see login.tpl): one section per form,
+  headed by its group through the IS_<group> booleans of each form.
+}}
+<h1>Account settings</h1>{{BI_NEWLINE}}
+<div class="messages">{{BI_NEWLINE}}
+	{{#MESSAGES}}
+		<p class="message message-{{TYPE}}" data-msg="{{ID}}"
+		{{BI_SPACE}}data-testid="ui/message/{{ID}}">{{TEXT}}</p>{{BI_NEWLINE}}
+	{{/MESSAGES}}
+</div>{{BI_NEWLINE}}
+{{#FORMS}}
+	<section class="settings-section settings-{{GROUP}}">{{BI_NEWLINE}}
+		{{#IS_PROFILE}}<h2>Profile</h2>{{BI_NEWLINE}}{{/IS_PROFILE}}
+		{{#IS_PASSWORD}}<h2>Change password</h2>{{BI_NEWLINE}}{{/IS_PASSWORD}}
+		{{#IS_TOTP}}<h2>Authenticator app</h2>{{BI_NEWLINE}}{{/IS_TOTP}}
+		{{#IS_LOOKUP_SECRET}}
+			<h2>Backup recovery codes</h2>{{BI_NEWLINE}}
+		{{/IS_LOOKUP_SECRET}}
+		<form class="form form-{{GROUP}}" action="{{ACTION}}"
+		{{BI_SPACE}}method="{{METHOD}}">{{BI_NEWLINE}}
+			{{#NODES}}{{>NODE}}{{/NODES}}
+		</form>{{BI_NEWLINE}}
+	</section>{{BI_NEWLINE}}
+{{/FORMS}}
+<p class="alt-links"><a href="{{HOME_URL}}">Back to the home page</a></p>
+{{BI_NEWLINE}}
