@@ -166,3 +166,7 @@ clean:
 
 -include $(wildcard lib/*.d cgi-bin/*.d tests/unit/*.d) \
 	$(wildcard $(ASAN_DIR)/lib/*.d)
+
+# Fuzz targets (libFuzzer, clang): `make fuzz` runs each for a bounded time,
+# `make fuzz-replay` (part of `make test`) replays each saved corpus.
+-include tests/fuzz/fuzz.mk
