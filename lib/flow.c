@@ -162,8 +162,8 @@ flow_save(struct req *r, struct flow *f)
 {
 	json_t	*rec;
 
-	rec = json_pack("{s:s, s:b, s:I, s:I, s:I, s:s?, s:s?, s:s?, s:b,"
-	    " s:s?, s:s?, s:s?, s:s?, s:{s:O, s:O}}",
+	rec = json_pack("{s:s, s:b, s:I, s:I, s:I, s:s*, s:s*, s:s*, s:b,"
+	    " s:s*, s:s*, s:s*, s:s*, s:{s:O, s:O}}",
 	    "kind", kinds[f->kind], "api", f->api,
 	    "exp", (json_int_t)(f->expires_us / 1000000),
 	    "issued_us", (json_int_t)f->issued_us,
@@ -383,8 +383,8 @@ flow_json(struct req *r, const struct flow *f, const json_t *identity)
 			json_object_set_new(a, "value",
 			    json_string(mask(r, f->csrf)));
 	}
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?,"
-	    " s:{s:s, s:s, s:o}, s:s, s:s, s:s?}",
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*,"
+	    " s:{s:s, s:s, s:o}, s:s, s:s, s:s*}",
 	    "id", f->id, "type", f->api ? "api" : "browser",
 	    "expires_at", clock_rfc3339(r->a, f->expires_us),
 	    "issued_at", clock_rfc3339(r->a, f->issued_us),

@@ -290,6 +290,6 @@ view_error(struct req *r, int status, const char *id, const char *reason,
 	if (status < 500)
 		eid = store_error(r, err);
 	return view_page(r, status, "error.tpl", "Error", json_pack(
-	    "{s:O, s:s?, s:s}", "error", err, "error_id", eid, "retry_url",
+	    "{s:O, s:s*, s:s}", "error", err, "error_id", eid, "retry_url",
 	    r->cfg->base_url));
 }
