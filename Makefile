@@ -113,14 +113,15 @@ RUN_PKGS	 = build-essential pkg-config libfcgi-dev libfcgi-bin \
 		   libargon2-dev liboath-dev libqrencode-dev libpng-dev \
 		   libjansson-dev libyaml-dev lighttpd
 # ... and the ones the tests need on top.
-TEST_PKGS	 = $(RUN_PKGS) libcmocka-dev oathtool zbar-tools chromium \
-		   nodejs npm clang
+TEST_PKGS	 = $(RUN_PKGS) libcmocka-dev oathtool zbar-tools chromium clang
 
 deps:
 	$(Q)sh tests/lib/install-packages.sh $(RUN_PKGS)
 
 test-deps:
 	$(Q)sh tests/lib/install-packages.sh $(TEST_PKGS)
+	$(Q)command -v node >/dev/null 2>&1 || \
+	    sh tests/lib/install-packages.sh nodejs npm
 	$(Q)cd tests/e2e && { [ -d node_modules/playwright-core ] || \
 	    npm install --no-audit --no-fund --loglevel=error; }
 
@@ -143,7 +144,7 @@ run: deps
 
 test: test-deps
 	$(Q)$(MAKE) --no-print-directory all $(UNITBINS) $(ASAN_UNITBINS)
-	$(Q)$(MAKE) --no-print-directory unit unit-asan e2e
+	$(Q)$(MAKE) --no-print-directory -k unit unit-asan fuzz-replay e2e
 
 unit: $(UNITBINS)
 	$(Q)sh tests/lib/run-unit.sh $(UNITBINS)

@@ -75,7 +75,7 @@ describe('t1000 journey over HTML forms (no JavaScript)', { skip: skipReason() }
 
 	it('signs out through the logout URL', async () => {
 		const { res, token } = await logoutBrowser(c);
-		assert.match(token, /^ory_lo_[A-Za-z0-9]{32}$/, 'logout_token format');
+		assert.match(token, /^ory_lo_[A-Za-z0-9]{32,}$/, 'logout_token format');
 		assertRedirectTo(res, c.abs('/'), 'GET logout_url: ');
 		const cleared = res.setCookies.find((x) => x.name === SESSION_COOKIE);
 		assert.ok(cleared, 'the logout response clears the session cookie');
@@ -251,7 +251,7 @@ describe('t1000 journey over JSON (SPA and native clients)', { skip: skipReason(
 		assert.ok(flowMessageIds(bad.json).includes(4000006));
 		const ok = await nc.post(flow.ui.action, { json: { method: 'password', identifier: email, password: pw2 }, accept: JSON_ACCEPT });
 		assert.equal(ok.status, 200, `new password: ${ok.status} ${ok.text.slice(0, 300)}`);
-		assert.match(ok.json.session_token || '', /^ory_st_[A-Za-z0-9]{32}$/, 'session_token');
+		assert.match(ok.json.session_token || '', /^ory_st_[A-Za-z0-9]{32,}$/, 'session_token');
 		assertSessionShape(ok.json.session, email);
 		assert.equal(ok.setCookies.find((x) => x.name === SESSION_COOKIE), undefined, 'api login sets no cookie');
 		const w = await whoami(nc, { 'x-session-token': ok.json.session_token });
