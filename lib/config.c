@@ -627,6 +627,28 @@ fill(struct ctx *c, struct config *cfg)
 		return -1;
 	cfg->db_cache = (size_t)b;
 
+	/*
+	 * Browsers apply form-action to the redirect that follows a form
+	 * post, so the origins of the allowed return URLs must be listed or
+	 * a successful sign-in could not land there.
+	 */
+	cfg->csp = mem_strdup("default-src 'none'; script-src 'none'; "
+	    "style-src 'self'; img-src 'self' data:; form-action 'self'");
+	for (i = 0; i < cfg->allowed_return_urls_len; i++) {
+		const char *u = cfg->allowed_return_urls[i];
+		const char *host = strstr(u, "://") + 3;
+		size_t	    olen = strcspn(host, "/?#") + (size_t)(host - u);
+		char	   *t = mem_alloc(strlen(cfg->csp) + olen + 2);
+
+		sprintf(t, "%s %.*s", cfg->csp, (int)olen, u);
+		free(cfg->csp);
+		cfg->csp = t;
+	}
+	def = mem_alloc(strlen(cfg->csp) + 64);
+	sprintf(def, "%s; frame-ancestors 'none'; base-uri 'none'", cfg->csp);
+	free(cfg->csp);
+	cfg->csp = def;
+
 	/* Kratos names the CSRF cookie after the base URL (kratos-api.md §7). */
 	crypto_sha256(cfg->base_url, strlen(cfg->base_url), h);
 	cfg->csrf_cookie_name = mem_alloc(12 + 64 + 1);
@@ -723,6 +745,7 @@ config_release(struct config *cfg)
 	free(cfg->state_dir);
 	free(cfg->templates_dir);
 	free(cfg->csrf_cookie_name);
+	free(cfg->csp);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

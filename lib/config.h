@@ -64,6 +64,7 @@ struct config {
 	size_t		 max_body;	/* bytes */
 	size_t		 db_cache;	/* bytes */
 	char		*csrf_cookie_name; /* csrf_token_<sha256(base_url)> */
+	char		*csp;		/* the Content-Security-Policy value */
 };
 
 /*

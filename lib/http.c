@@ -244,9 +244,8 @@ http_write(struct req *r, http_emit_fn *emit, void *ctx)
 	 * Pages carry no script at all, so the policy can forbid every
 	 * script and every framing; styles come only from our own origin.
 	 */
-	buf_addstr(&h, "Content-Security-Policy: default-src 'none'; "
-	    "script-src 'none'; style-src 'self'; img-src 'self' data:; "
-	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'\r\n");
+	if (r->cfg != NULL && r->cfg->csp != NULL)
+		buf_addf(&h, "Content-Security-Policy: %s\r\n", r->cfg->csp);
 	buf_addstr(&h, "X-Content-Type-Options: nosniff\r\n");
 	buf_addstr(&h, "Referrer-Policy: same-origin\r\n");
 	buf_addstr(&h, "X-Frame-Options: DENY\r\n");

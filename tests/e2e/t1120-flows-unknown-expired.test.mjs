@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { useServer, skipReason, sleep } from './lib/server.mjs';
 import {
 	Client, HTML_ACCEPT, JSON_ACCEPT, UUID_RE, SESSION_COOKIE, 
-	uniqueEmail, strongPassword, openFlowPage, assertRedirectToFlow, registerJson, createFlowJson,
+	uniqueEmail, strongPassword, openFlowPage, followToFlowPage, registerJson, createFlowJson,
 	submitFlowJson, expectJsonError,
 } from './lib/flows.mjs';
 
@@ -29,18 +29,16 @@ describe('t1120 unknown flow ids', { skip: skipReason() }, () => {
 			const c = kind === 'settings' ? signedIn : new Client(h.server.url);
 			const stale = randomUUID();
 			const res = await c.get(`${kind}?flow=${stale}`, { accept: HTML_ACCEPT });
-			const id = assertRedirectToFlow(res, c.base, kind, `GET /${kind}?flow=<unknown>: `);
-			assert.notEqual(id, stale, 'a new flow id');
-			const page = await c.page(res.location);
-			assert.equal(page.status, 200);
+			const page = await followToFlowPage(c, res, kind, `GET /${kind}?flow=<unknown>: `);
+			assert.notEqual(page.flowId, stale, 'a new flow id');
 			assert.ok(page.forms.length > 0, 'the new flow renders its form');
 		});
 
 		it(`/${kind} without ?flow= and with a malformed id starts a fresh flow`, async () => {
 			const c = kind === 'settings' ? signedIn : new Client(h.server.url);
-			for (const q of ['', '?flow=', '?flow=not-a-uuid', '?flow=%00%ff', `?flow=${'a'.repeat(5000)}`]) {
+			for (const q of ['', '?flow=', '?flow=not-a-uuid', '?flow=%ff%fe', `?flow=${'a'.repeat(5000)}`]) {
 				const res = await c.get(`${kind}${q}`, { accept: HTML_ACCEPT });
-				assertRedirectToFlow(res, c.base, kind, `GET /${kind}${q.slice(0, 40)}: `);
+				await followToFlowPage(c, res, kind, `GET /${kind}${q.slice(0, 40)}: `);
 			}
 		});
 
@@ -115,10 +113,14 @@ describe('t1120 expired flows', { skip: skipReason() }, () => {
 		const c = client();
 		const page = f[pageKey];
 		const res = await c.submitForm(page, { group: 'password', fields });
-		const id = assertRedirectToFlow(res, c.base, kind, `submit to an expired ${kind} flow: `);
-		assert.notEqual(id, page.flowId, 'a NEW flow');
-		const fresh = await c.page(res.location);
-		assert.ok(fresh.messages.includes(msg), `the new ${kind} page shows ${msg}, has ${fresh.messages}`);
+		const fresh = await followToFlowPage(c, res, kind, `submit to an expired ${kind} flow: `);
+		assert.notEqual(fresh.flowId, page.flowId, 'a NEW flow');
+		if (!fresh.messages.includes(msg)) {
+			// Kratos keeps expired flows (410); one that is gone (404) looks unknown.
+			const known = await c.getJson(`self-service/${kind}/flows?id=${page.flowId}`);
+			assert.fail(`the new ${kind} page should show ${msg}, has [${fresh.messages}]; ` +
+			    `GET /self-service/${kind}/flows?id=<expired flow> now answers ${known.status} ${known.text.slice(0, 160)}`);
+		}
 		return fresh;
 	};
 

@@ -47,9 +47,28 @@ describe('t1130 malformed, unsupported and oversized bodies', { skip: skipReason
 		const bad = `{"method":"password","csrf_token":${JSON.stringify(csrfOf(flow))},"traits":{"email":"${email}"},"password":"${strongPassword()}"`;
 		const j = await c.post(flow.ui.action, { body: bad, contentType: 'application/json', accept: JSON_ACCEPT });
 		expectJsonRefusal(j, 400);
-		for (const body of ['{bad json', '', 'null', '[]', '"str"', '{"traits":"x"}', '{"password":{"a":1}}', '\u0000\u0001']) {
+		const empty = await c.post(flow.ui.action, { body: '', contentType: 'application/json', accept: JSON_ACCEPT });
+		assert.ok(empty.status >= 400 && empty.status < 500, `empty JSON body: ${empty.status}`);
+		// not JSON at all
+		for (const body of ['{bad json', '\u0000\u0001', '{"method":"password"', '{"a":1}}', "{'a':1}"]) {
 			const r = await c.post(flow.ui.action, { body, contentType: 'application/json', accept: JSON_ACCEPT });
 			assert.equal(r.status, 400, `body ${JSON.stringify(body)}: ${r.status} ${r.text.slice(0, 200)}`);
+		}
+		// JSON, but not an object: no CSRF token can be in it either
+		for (const body of ['null', '[]', '"str"', '42']) {
+			const r = await c.post(flow.ui.action, { body, contentType: 'application/json', accept: JSON_ACCEPT });
+			assert.ok(r.status === 400 || r.status === 403, `body ${body}: ${r.status} ${r.text.slice(0, 200)}`);
+		}
+		// an object with the CSRF token but members of the wrong type
+		const csrf = csrfOf(flow);
+		for (const body of [
+			{ method: 'password', csrf_token: csrf, traits: 'x', password: strongPassword() },
+			{ method: 'password', csrf_token: csrf, traits: { email }, password: { a: 1 } },
+			{ method: ['password'], csrf_token: csrf, traits: { email }, password: strongPassword() },
+			{ method: 'password', csrf_token: csrf, traits: { email: 42 }, password: strongPassword() },
+		]) {
+			const r = await c.post(flow.ui.action, { json: body, accept: JSON_ACCEPT });
+			assert.equal(r.status, 400, `body ${JSON.stringify(body).slice(0, 120)}: ${r.status} ${r.text.slice(0, 200)}`);
 		}
 		const hc = new Client(h.server.url);
 		const page = await openFlowPage(hc, 'registration');

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Client, HTML_ACCEPT, JSON_ACCEPT, UUID_RE, csrfOf, findNode, flowMessageIds } from './client.mjs';
+import { Client, HTML_ACCEPT, JSON_ACCEPT, UUID_RE, csrfOf, findNode, flowMessageIds, toPage } from './client.mjs';
 
 let seq = 0;
 
@@ -35,6 +35,21 @@ export function assertRedirectToFlow(res, base, uiPath, msg = '') {
 	const id = loc.searchParams.get('flow');
 	assert.match(id || '', UUID_RE, `${msg}flow id in ${res.location}`);
 	return id;
+}
+
+/*
+ * A 303 that ends, possibly through /self-service/<kind>/browser, on the
+ * page <uiPath>?flow=<uuid>.  Returns that page.
+ */
+export async function followToFlowPage(client, res, uiPath, msg = '') {
+	assert.equal(res.status, 303, `${msg}expected a 303, got ${res.status}: ${res.text.slice(0, 200)}`);
+	const end = await client.follow(res);
+	const hops = end.chain.map((r) => `${r.status} ${r.url}`).join(' -> ');
+	const u = new URL(end.url);
+	assert.equal(u.pathname, new URL(uiPath, client.base).pathname, `${msg}ends on ${uiPath}: ${hops}`);
+	assert.match(u.searchParams.get('flow') || '', UUID_RE, `${msg}with a flow id: ${hops}`);
+	assert.equal(end.status, 200, `${msg}page status: ${hops}`);
+	return toPage(end);
 }
 
 /* Assert a 303 to the site root (or a given URL). */
@@ -252,7 +267,7 @@ export async function expectHtmlError(client, res, { code, id }) {
 	assert.ok(res.isHtml, `error response should be an HTML page, got ${res.contentType}`);
 	assert.ok(res.text.length > 0, 'error page is empty');
 	if (id) assert.ok(res.text.includes(id), `error page should show ${id}`);
-	return { page: res, error: null };
+	return { page: toPage(res), error: null };
 }
 
 /* A JSON error response: herodot envelope with the code (and id). */
