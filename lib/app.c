@@ -16,6 +16,7 @@
 #include "render.h"
 #include "selfservice.h"
 #include "session.h"
+#include "totp.h"
 #include "view.h"
 
 enum {
@@ -85,7 +86,7 @@ app_init(struct app *app, const char *path)
 	arena_use_for_json(&app->startup);
 	if (config_load(&app->cfg, path) == -1)
 		return -1;
-	if (render_init(app->cfg.templates_dir) == -1)
+	if (render_init(app->cfg.templates_dir) == -1 || totp_init() == -1)
 		return -1;
 	if (store_open(&app->store, app->cfg.state_dir, app->cfg.db_cache) !=
 	    RC_OK)

@@ -35,6 +35,7 @@ enum ktype {
 	K_BYTES,
 	K_STRLIST,	/* sequence of strings */
 	K_SCHEMAS,	/* identity.schemas: sequence of {id, url} */
+	K_HOOKS,	/* a sequence of {hook: name} */
 };
 
 struct key {
@@ -58,7 +59,15 @@ static const struct key keys[] = {
 	{ "selfservice.flows.settings.privileged_session_max_age", K_DURATION },
 	{ "selfservice.flows.error.ui_url", K_URL },
 	{ "selfservice.flows.logout.after.default_browser_return_url", K_URL },
+	{ "selfservice.flows.registration.after.hooks", K_HOOKS },
+	{ "selfservice.flows.registration.after.password.hooks", K_HOOKS },
+	{ "selfservice.flows.settings.required_aal", K_STR },
 	{ "selfservice.methods.password.enabled", K_BOOL },
+	{ "selfservice.methods.totp.enabled", K_BOOL },
+	{ "selfservice.methods.totp.config.issuer", K_STR },
+	{ "selfservice.methods.lookup_secret.enabled", K_BOOL },
+	{ "session.whoami.required_aal", K_STR },
+	{ "session.whoami.mfa_enrollment_grace", K_DURATION },
 	{ "selfservice.methods.password.config.min_password_length", K_INT },
 	{ "selfservice.methods.password.config.max_password_length", K_INT },
 	{ "session.lifespan", K_DURATION },
@@ -146,6 +155,11 @@ check_type(struct ctx *c, yaml_node_t *n, const struct key *k)
 			return fail(c, n, k->path,
 			    "expected a list of {id, url}");
 		return 0;
+	case K_HOOKS:
+		if (n->type != YAML_SEQUENCE_NODE)
+			return fail(c, n, k->path,
+			    "expected a list of {hook: name}");
+		return 0;
 	default:
 		if (n->type != YAML_SCALAR_NODE)
 			return fail(c, n, k->path, "expected a single value");
@@ -175,8 +189,14 @@ check_tree(struct ctx *c, yaml_node_t *n, const char *path)
 		yaml_node_t	*kn = yaml_document_get_node(&c->doc, p->key);
 		yaml_node_t	*vn = yaml_document_get_node(&c->doc, p->value);
 
-		if (kn->type != YAML_SCALAR_NODE)
-			return fail(c, kn, path, "keys must be plain strings");
+		/*
+		 * An empty key would leave the path as it is, so an alias
+		 * back to an ancestor (&a {"": *a}) would recurse forever.
+		 */
+		if (kn->type != YAML_SCALAR_NODE ||
+		    *kn->data.scalar.value == '\0')
+			return fail(c, kn, path,
+			    "keys must be plain, non-empty strings");
 		if (snprintf(sub, sizeof(sub), "%s%s%s", path,
 		    *path ? "." : "", (char *)kn->data.scalar.value) >=
 		    (int)sizeof(sub))
@@ -215,10 +235,16 @@ lookup(struct ctx *c, const char *path)
 	return n;
 }
 
+/*
+ * A scalar's text, or "" for a sequence or mapping: entries of lists that
+ * check_tree() does not walk ({id, url}, {hook: name}) may have them as
+ * keys, and their data is not a string.
+ */
 static const char *
 scalar(yaml_node_t *n)
 {
-	return (const char *)n->data.scalar.value;
+	return n->type == YAML_SCALAR_NODE ?
+	    (const char *)n->data.scalar.value : "";
 }
 
 static int
@@ -461,6 +487,88 @@ get_schema(struct ctx *c, struct config *cfg)
 	    cfg->schema_id);
 }
 
+static int
+get_aal(struct ctx *c, const char *path, int allow_aal2,
+    enum aal_policy *out)
+{
+	yaml_node_t	*n = lookup(c, path);
+	const char	*v = n ? scalar(n) : "highest_available";
+
+	if (strcmp(v, "aal1") == 0)
+		*out = AAL_POLICY_AAL1;
+	else if (strcmp(v, "highest_available") == 0)
+		*out = AAL_POLICY_HIGHEST;
+	else if (allow_aal2 && strcmp(v, "aal2") == 0)
+		*out = AAL_POLICY_AAL2;
+	else
+		return fail(c, n, path, allow_aal2 ?
+		    "expected aal1, highest_available or aal2" :
+		    "expected aal1 or highest_available");
+	return 0;
+}
+
+/*
+ * Kratos's precedence: a non-empty after.password.hooks list is used
+ * alone; otherwise after.hooks.  With neither, the new identity is signed
+ * in (the session hook), as a walking skeleton would expect.
+ */
+static int
+get_hooks(struct ctx *c, struct config *cfg)
+{
+	static const char *const paths[] = {
+	    "selfservice.flows.registration.after.password.hooks",
+	    "selfservice.flows.registration.after.hooks" };
+	yaml_node_t		*n = NULL;
+	yaml_node_item_t	*it;
+	const char		*path = NULL;
+	size_t			 i;
+
+	for (i = 0; i < 2 && n == NULL; i++)
+		if ((n = lookup(c, paths[i])) != NULL &&
+		    n->data.sequence.items.top == n->data.sequence.items.start)
+			n = NULL;
+		else
+			path = paths[i];
+	if (n == NULL) {
+		cfg->registration_hooks = HOOK_SESSION;
+		return 0;
+	}
+	cfg->registration_hooks = 0;
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		yaml_node_t		*e = yaml_document_get_node(&c->doc, *it);
+		yaml_node_pair_t	*p;
+		const char		*name = NULL;
+
+		if (e->type != YAML_MAPPING_NODE)
+			return fail(c, e, path, "each entry must be {hook: name}");
+		for (p = e->data.mapping.pairs.start;
+		    p < e->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(&c->doc, p->key);
+			yaml_node_t *v = yaml_document_get_node(&c->doc, p->value);
+
+			if (strcmp(scalar(k), "hook") == 0 &&
+			    v->type == YAML_SCALAR_NODE)
+				name = scalar(v);
+			else if (strcmp(scalar(k), "config") != 0)
+				return fail(c, k, path, "unknown key %s",
+				    scalar(k));
+		}
+		if (name != NULL && strcmp(name, "session") == 0)
+			cfg->registration_hooks |= HOOK_SESSION;
+		else if (name != NULL && strcmp(name, "show_mfa_setup") == 0)
+			cfg->registration_hooks |= HOOK_SHOW_MFA_SETUP;
+		else
+			return fail(c, e, path, "unsupported hook %s (expected "
+			    "session or show_mfa_setup)", name ? name : "(none)");
+	}
+	if ((cfg->registration_hooks & HOOK_SHOW_MFA_SETUP) &&
+	    !(cfg->registration_hooks & HOOK_SESSION))
+		return fail(c, n, path,
+		    "show_mfa_setup needs the session hook before it");
+	return 0;
+}
+
 /* Split the base URL into origin and path; both are derived, not configured. */
 static int
 split_base(struct ctx *c, struct config *cfg)
@@ -517,6 +625,18 @@ fill(struct ctx *c, struct config *cfg)
 	if (get_url(c, "serve.public.base_url", NULL, &cfg->base_url) == -1 ||
 	    split_base(c, cfg) == -1)
 		return -1;
+	{
+		const char *host = cfg->origin + (cfg->https ? 8 : 7);
+
+		if (get_str(c, "selfservice.methods.totp.config.issuer", host,
+		    &cfg->totp_issuer) == -1)
+			return -1;
+		if (strchr(cfg->totp_issuer, ':') != NULL)
+			return fail(c, lookup(c,
+			    "selfservice.methods.totp.config.issuer"),
+			    "selfservice.methods.totp.config.issuer",
+			    "must not contain a colon (otpauth label syntax)");
+	}
 	if (get_url(c, "selfservice.default_browser_return_url",
 	    cfg->base_url, &cfg->default_return_url) == -1)
 		return -1;
@@ -603,6 +723,20 @@ fill(struct ctx *c, struct config *cfg)
 	if (get_int(c, "hashers.argon2.parallelism", 1, 1, 64, &v) == -1)
 		return -1;
 	cfg->argon2.parallelism = (uint32_t)v;
+	if (get_aal(c, "session.whoami.required_aal", 1, &cfg->whoami_aal) == -1 ||
+	    get_aal(c, "selfservice.flows.settings.required_aal", 0,
+	    &cfg->settings_aal) == -1)
+		return -1;
+	if (get_duration(c, "session.whoami.mfa_enrollment_grace", 0, 0,
+	    &cfg->mfa_grace) == -1)
+		return -1;
+	if (get_hooks(c, cfg) == -1)
+		return -1;
+	if (get_bool(c, "selfservice.methods.totp.enabled", 0,
+	    &cfg->totp_enabled) == -1 ||
+	    get_bool(c, "selfservice.methods.lookup_secret.enabled", 0,
+	    &cfg->lookup_enabled) == -1)
+		return -1;
 	if (get_schema(c, cfg) == -1)
 		return -1;
 	if (get_str(c, "dsn", "berkeleydb:var", &dsn) == -1)
@@ -746,6 +880,7 @@ config_release(struct config *cfg)
 	free(cfg->templates_dir);
 	free(cfg->csrf_cookie_name);
 	free(cfg->csp);
+	free(cfg->totp_issuer);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -818,10 +953,16 @@ config_write_default(const char *path, const char *base_url,
 	    "    registration:\n"
 	    "      ui_url: \"%s%sregistration\"\n"
 	    "      lifespan: 1h\n"
+	    "      after:\n"
+	    "        password:\n"
+	    "          hooks:\n"
+	    "            - hook: session\n"
+	    "            - hook: show_mfa_setup\n"
 	    "    settings:\n"
 	    "      ui_url: \"%s%ssettings\"\n"
 	    "      lifespan: 1h\n"
 	    "      privileged_session_max_age: 15m\n"
+	    "      required_aal: highest_available\n"
 	    "    error:\n"
 	    "      ui_url: \"%s%serror\"\n"
 	    "  methods:\n"
@@ -830,8 +971,16 @@ config_write_default(const char *path, const char *base_url,
 	    "      config:\n"
 	    "        min_password_length: 8\n"
 	    "        max_password_length: 1024\n"
+	    "    totp:\n"
+	    "      enabled: true\n"
+	    "      config:\n"
+	    "        issuer: Gatehouse\n"
+	    "    lookup_secret:\n"
+	    "      enabled: true\n"
 	    "session:\n"
 	    "  lifespan: 24h\n"
+	    "  whoami:\n"
+	    "    required_aal: highest_available\n"
 	    "  cookie:\n"
 	    "    name: ory_kratos_session\n"
 	    "    same_site: Lax\n"

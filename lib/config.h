@@ -31,6 +31,16 @@ struct config_flow {
 	int64_t		 lifespan;	/* seconds */
 };
 
+enum aal_policy {
+	AAL_POLICY_AAL1,		/* any first factor will do */
+	AAL_POLICY_HIGHEST,		/* highest_available */
+	AAL_POLICY_AAL2,		/* everyone must have and use a 2nd factor */
+};
+
+/* After-registration hooks (selfservice.flows.registration.after). */
+#define HOOK_SESSION		0x1	/* sign the new identity in */
+#define HOOK_SHOW_MFA_SETUP	0x2	/* then open second-factor setup */
+
 struct config {
 	char		*path;		/* the file read */
 	char		*base_url;	/* serve.public.base_url, ends in '/' */
@@ -43,6 +53,13 @@ struct config {
 	struct config_flow flows[FLOW__MAX];
 	char		*logout_return_url;
 	int64_t		 privileged_max_age;
+	enum aal_policy	 whoami_aal;	/* session.whoami.required_aal */
+	enum aal_policy	 settings_aal;	/* ...flows.settings.required_aal */
+	int64_t		 mfa_grace;	/* session.whoami.mfa_enrollment_grace */
+	int		 registration_hooks;	/* HOOK_* */
+	int		 totp_enabled;
+	char		*totp_issuer;
+	int		 lookup_enabled;
 	int		 password_enabled;
 	size_t		 password_min;
 	size_t		 password_max;

@@ -15,6 +15,7 @@
 #include "http.h"
 #include "store.h"
 #include "str.h"
+#include "strategy.h"
 
 static const char *const kinds[FLOW__MAX] = {
 	"login",		/* FLOW_LOGIN */
@@ -99,6 +100,7 @@ flow_new(struct req *r, enum flow_kind kind, int api, struct flow **out)
 	f->state = kind == FLOW_SETTINGS ? "show_form" : "choose_method";
 	f->nodes = json_array();
 	f->messages = json_array();
+	f->internal = json_object();
 	if (!api) {
 		if (csrf_cookie(r) == NULL && (rc = flow_rotate_csrf(r)) !=
 		    RC_OK)
@@ -153,6 +155,9 @@ flow_load(struct req *r, enum flow_kind kind, const char *id,
 		f->nodes = json_array();
 	if (!json_is_array(f->messages))
 		f->messages = json_array();
+	f->internal = json_object_get(rec, "internal");
+	if (!json_is_object(f->internal))
+		f->internal = json_object();
 	*out = f;
 	return RC_OK;
 }
@@ -163,7 +168,7 @@ flow_save(struct req *r, struct flow *f)
 	json_t	*rec;
 
 	rec = json_pack("{s:s, s:b, s:I, s:I, s:I, s:s*, s:s*, s:s*, s:b,"
-	    " s:s*, s:s*, s:s*, s:s*, s:{s:O, s:O}}",
+	    " s:s*, s:s*, s:s*, s:s*, s:{s:O, s:O}, s:O}",
 	    "kind", kinds[f->kind], "api", f->api,
 	    "exp", (json_int_t)(f->expires_us / 1000000),
 	    "issued_us", (json_int_t)f->issued_us,
@@ -172,7 +177,8 @@ flow_save(struct req *r, struct flow *f)
 	    "requested_aal", f->requested_aal, "refresh", f->refresh,
 	    "state", f->state, "csrf", f->csrf,
 	    "identity_id", f->identity_id, "active", f->active,
-	    "ui", "nodes", f->nodes, "messages", f->messages);
+	    "ui", "nodes", f->nodes, "messages", f->messages,
+	    "internal", f->internal);
 	if (rec == NULL)
 		return RC_SYSTEM;
 	return store_put_json(r->store, STORE_FLOWS, r->txn, f->id,
@@ -295,6 +301,57 @@ flow_node_input(struct flow *f, const char *group, const char *name,
 	return node;
 }
 
+static json_t *
+add_node(struct flow *f, const char *type, const char *group, json_t *attrs,
+    json_t *label)
+{
+	json_t	*node;
+
+	node = json_pack("{s:s, s:s, s:o, s:[], s:{}}", "type", type,
+	    "group", group, "attributes", attrs, "messages", "meta");
+	if (label != NULL)
+		json_object_set_new(json_object_get(node, "meta"), "label",
+		    label);
+	json_array_append_new(f->nodes, node);
+	return node;
+}
+
+json_t *
+flow_node_img(struct flow *f, const char *group, const char *id,
+    const char *src, int width, int height, json_t *label)
+{
+	return add_node(f, "img", group, json_pack("{s:s, s:s, s:i, s:i, s:s}",
+	    "src", src, "id", id, "width", width, "height", height,
+	    "node_type", "img"), label);
+}
+
+json_t *
+flow_node_text(struct flow *f, const char *group, const char *id,
+    json_t *text, json_t *label)
+{
+	return add_node(f, "text", group, json_pack("{s:o, s:s, s:s}",
+	    "text", text, "id", id, "node_type", "text"), label);
+}
+
+json_t *
+flow_node_by_id(json_t *nodes, const char *key)
+{
+	size_t	 i;
+	json_t	*n, *a;
+
+	json_array_foreach(nodes, i, n) {
+		const char *k;
+
+		a = json_object_get(n, "attributes");
+		k = json_string_value(json_object_get(a, "name"));
+		if (k == NULL)
+			k = json_string_value(json_object_get(a, "id"));
+		if (k != NULL && strcmp(k, key) == 0)
+			return n;
+	}
+	return NULL;
+}
+
 json_t *
 flow_node(const struct flow *f, const char *name)
 {
@@ -378,11 +435,15 @@ flow_json(struct req *r, const struct flow *f, const json_t *identity)
 	json_array_foreach(nodes, i, n) {
 		json_t *a = json_object_get(n, "attributes");
 
-		if (strcmp(json_string_value(json_object_get(a, "name")),
-		    "csrf_token") == 0 && f->csrf != NULL)
+		const char *name = json_string_value(json_object_get(a,
+		    "name"));
+
+		if (name != NULL && strcmp(name, "csrf_token") == 0 &&
+		    f->csrf != NULL)
 			json_object_set_new(a, "value",
 			    json_string(mask(r, f->csrf)));
 	}
+	strategy_hydrate(r, f, nodes);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*, s:s*,"
 	    " s:{s:s, s:s, s:o}, s:s, s:s, s:s*}",
 	    "id", f->id, "type", f->api ? "api" : "browser",

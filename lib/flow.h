@@ -39,6 +39,8 @@ struct flow {
 	const char	*active;	/* method that last handled the flow */
 	json_t		*nodes;
 	json_t		*messages;
+	json_t		*internal;	/* server-side state, never serialised
+					   to clients (pending secrets, sealed) */
 };
 
 /* "login", "registration", "settings", "error". */
@@ -78,6 +80,15 @@ enum rc	 flow_check_csrf(struct req *r, const struct flow *f,
 json_t	*flow_node_input(struct flow *f, const char *group, const char *name,
 	    const char *type, const char *value, int required,
 	    const char *autocomplete, json_t *label);
+
+/* Add an img node (src filled in later when sealed) / a text node. */
+json_t	*flow_node_img(struct flow *f, const char *group, const char *id,
+	    const char *src, int width, int height, json_t *label);
+json_t	*flow_node_text(struct flow *f, const char *group, const char *id,
+	    json_t *text, json_t *label);
+
+/* The node whose name (inputs) or id (img, text, a) is key, or NULL. */
+json_t	*flow_node_by_id(json_t *nodes, const char *key);
 
 /* The input node called name, or NULL. */
 json_t	*flow_node(const struct flow *f, const char *name);

@@ -108,16 +108,68 @@ identity_get_by_identifier(struct req *r, const char *identifier,
 	return identity_get(r, id, out);
 }
 
+enum rc
+identity_get_for_update(struct req *r, const char *id, json_t **out)
+{
+	if (!crypto_is_uuid(id))
+		return RC_NOTFOUND;
+	return store_get_json(r->store, STORE_IDENTITIES, r->txn, r->a, id,
+	    strlen(id), out, 1);
+}
+
+json_t *
+identity_credential(const json_t *ident, const char *type)
+{
+	return json_object_get(json_object_get(ident, "credentials"), type);
+}
+
+int
+identity_has_mfa(const json_t *ident)
+{
+	json_t	*lookup = identity_credential(ident, "lookup_secret");
+
+	return identity_credential(ident, "totp") != NULL ||
+	    json_array_size(json_object_get(json_object_get(lookup, "config"),
+	    "recovery_codes")) > 0;
+}
+
 static enum rc
 save(struct req *r, json_t *ident)
 {
 	const char	*id = json_string_value(json_object_get(ident, "id"));
+
+	json_object_set_new(ident, "available_aal",
+	    json_string(identity_has_mfa(ident) ? "aal2" : "aal1"));
 
 	json_object_set_new(ident, "updated_at",
 	    json_string(clock_rfc3339(r->a, r->now_us)));
 	store_mark_durable(r->store);
 	return store_put_json(r->store, STORE_IDENTITIES, r->txn, id,
 	    strlen(id), ident, 0);
+}
+
+enum rc
+identity_save(struct req *r, json_t *ident)
+{
+	return save(r, ident);
+}
+
+enum rc
+identity_set_credential(struct req *r, json_t *ident, const char *type,
+    json_t *config)
+{
+	json_t		*creds = json_object_get(ident, "credentials");
+	const char	*id = json_string_value(json_object_get(ident, "id"));
+	const char	*now = clock_rfc3339(r->a, r->now_us);
+
+	if (config == NULL)
+		json_object_del(creds, type);
+	else
+		json_object_set_new(creds, type, json_pack(
+		    "{s:s, s:[s], s:o, s:i, s:s, s:s}", "type", type,
+		    "identifiers", id, "config", config, "version", 0,
+		    "created_at", now, "updated_at", now));
+	return save(r, ident);
 }
 
 enum rc

@@ -42,6 +42,33 @@ enum rc	 identity_update_traits(struct req *r, json_t *ident, json_t *traits);
 /* Replace the password hash.  RC_OK, RC_RETRY, RC_PANIC, RC_STORE. */
 enum rc	 identity_set_password(struct req *r, json_t *ident, const char *phc);
 
+/*
+ * Load by id taking the write lock now (DB_RMW): for read-modify-write of
+ * one-time secrets (TOTP step, recovery codes), so two concurrent uses
+ * serialise and the second sees the first's write.
+ */
+enum rc	 identity_get_for_update(struct req *r, const char *id, json_t **out);
+
+/* The credential of type ("totp", "lookup_secret"), or NULL. */
+json_t	*identity_credential(const json_t *ident, const char *type);
+
+/*
+ * Add or replace the credential of type with config (stolen reference),
+ * or with config NULL remove it; then store the identity and refresh its
+ * available AAL.  RC_OK or store errors.
+ */
+enum rc	 identity_set_credential(struct req *r, json_t *ident,
+	    const char *type, json_t *config);
+
+/* Store the identity after changing a credential's config in place. */
+enum rc	 identity_save(struct req *r, json_t *ident);
+
+/*
+ * 1 if the identity has a second factor: a TOTP credential, or recovery
+ * codes (used or not, as Kratos counts them).
+ */
+int	 identity_has_mfa(const json_t *ident);
+
 /* The stored password hash, or NULL. */
 const char *identity_password_hash(const json_t *ident);
 

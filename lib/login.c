@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aal.h"
 #include "arena.h"
 #include "config.h"
 #include "flow.h"
@@ -16,6 +17,7 @@
 #include "pwhash.h"
 #include "selfservice.h"
 #include "session.h"
+#include "strategy.h"
 #include "text.h"
 #include "view.h"
 
@@ -34,6 +36,18 @@ password_nodes(struct req *r, struct flow *f, const char *identifier)
 	flow_node_input(f, "password", "method", "submit", "password", 0, NULL,
 	    text_msg(f->refresh ? MSG_LOGIN_SIGN_IN : MSG_LOGIN_WITH_PASSWORD));
 	(void)r;
+}
+
+/* The second-factor forms for an aal2 (or aal2 refresh) flow. */
+static void
+mfa_nodes(struct req *r, struct flow *f, const json_t *ident)
+{
+	flow_msg(f, text_msg(MSG_LOGIN_MFA));
+	if (!f->api)
+		flow_node_input(f, "default", "csrf_token", "hidden", "", 1,
+		    NULL, NULL);
+	strategy_totp_login_nodes(r, f, ident);
+	strategy_lookup_login_nodes(r, f, ident);
 }
 
 static enum rc
@@ -72,23 +86,21 @@ start(struct req *r, struct flow *f, int *done)
 		password_nodes(r, f, NULL);
 		return RC_OK;
 	}
+	if ((rc = identity_get(r, s->identity_id, &ident)) != RC_OK)
+		return rc;
 	f->refresh = f->refresh || (refresh != NULL &&
 	    strcmp(refresh, "true") == 0);
 	if (f->refresh) {
-		if ((rc = identity_get(r, s->identity_id, &ident)) != RC_OK)
-			return rc;
 		flow_msg(f, text_msg(MSG_LOGIN_REAUTH));
-		password_nodes(r, f, identity_identifier(ident));
+		if (strcmp(f->requested_aal, "aal2") == 0)
+			mfa_nodes(r, f, ident);
+		else
+			password_nodes(r, f, identity_identifier(ident));
 		return RC_OK;
 	}
-	if (strcmp(f->requested_aal, "aal2") == 0 && strcmp(json_string_value(
-	    json_object_get(s->rec, "authenticator_assurance_level")),
-	    "aal2") != 0) {
-		/* No second factor exists yet: only the CSRF node (Kratos). */
-		flow_msg(f, text_msg(MSG_LOGIN_MFA));
-		if (!f->api)
-			flow_node_input(f, "default", "csrf_token", "hidden",
-			    "", 1, NULL, NULL);
+	if (strcmp(f->requested_aal, "aal2") == 0 && !aal_session_is_aal2(s)) {
+		/* Without a second factor only the CSRF node (Kratos). */
+		mfa_nodes(r, f, ident);
 		return RC_OK;
 	}
 	*done = 1;
@@ -101,10 +113,37 @@ start(struct req *r, struct flow *f, int *done)
 	    "Did you forget to set `?refresh=true`?", NULL);
 }
 
+/*
+ * After a first factor: go on to the second one when the whoami policy
+ * wants it -- or, for a re-authentication, whenever the identity has one
+ * (a privileged session needs both factors) -- or to second-factor setup
+ * when the policy requires every identity to have one.
+ */
 static enum rc
-submit(struct req *r, struct flow *f)
+after_first_factor(struct req *r, struct flow *f, struct session *s,
+    const json_t *ident)
 {
-	const char	*method = kv_get(&r->form, "method");
+	enum aal_verdict v = aal_check(r, s, ident, r->cfg->whoami_aal);
+	const char	*url;
+
+	if (f->refresh && identity_has_mfa(ident) &&
+	    (r->cfg->totp_enabled || r->cfg->lookup_enabled))
+		v = AAL_NEED_AAL2;
+	if (v == AAL_OK)
+		return selfservice_signed_in(r, f, s, ident, 0);
+	if (v == AAL_NEED_ENROLLMENT)
+		url = aal_setup_url(r, f->return_to);
+	else {
+		url = aal_stepup_url(r, f->return_to);
+		if (f->refresh)
+			url = arena_printf(r->a, "%s&refresh=true", url);
+	}
+	return selfservice_continue(r, f, s, url);
+}
+
+static enum rc
+submit_password(struct req *r, struct flow *f)
+{
 	const char	*id = kv_get(&r->form, "identifier");
 	const char	*pw = kv_get(&r->form, "password");
 	const char	*phc;
@@ -112,11 +151,6 @@ submit(struct req *r, struct flow *f)
 	json_t		*ident = NULL;
 	enum rc		 rc, vrc;
 
-	if (method == NULL || strcmp(method, "password") != 0 ||
-	    !r->cfg->password_enabled) {
-		flow_msg(f, text_msg(MSG_LOGIN_NO_STRATEGY));
-		return RC_INVALID;
-	}
 	f->active = "password";
 	if (f->refresh) {
 		/* Re-authentication is for the signed-in identity only. */
@@ -161,6 +195,40 @@ submit(struct req *r, struct flow *f)
 	else
 		rc = session_create(r, ident, "password", &s);
 	if (rc != RC_OK)
+		return rc;
+	return after_first_factor(r, f, s, ident);
+}
+
+static enum rc
+submit(struct req *r, struct flow *f)
+{
+	const char	*method = kv_get(&r->form, "method");
+	int		 aal2 = f->requested_aal != NULL &&
+	    strcmp(f->requested_aal, "aal2") == 0;
+	struct session	*s;
+	json_t		*ident;
+	enum rc		 rc;
+
+	if (method != NULL && strcmp(method, "password") == 0 && !aal2 &&
+	    r->cfg->password_enabled)
+		return submit_password(r, f);
+	if (method == NULL || !aal2 || (strcmp(method, "totp") != 0 &&
+	    strcmp(method, "lookup_secret") != 0)) {
+		flow_msg(f, text_msg(MSG_LOGIN_NO_STRATEGY));
+		return RC_INVALID;
+	}
+	if ((rc = session_current(r, &s)) != RC_OK)
+		return rc;
+	if (s == NULL)
+		return view_error(r, 401, "session_aal1_required",
+		    "You can not requested a higher AAL (AAL2/AAL3) without an "
+		    "active session.", NULL);
+	f->active = strcmp(method, "totp") == 0 ? "totp" : "lookup_secret";
+	rc = strcmp(method, "totp") == 0 ? strategy_totp_login(r, f, s) :
+	    strategy_lookup_login(r, f, s);
+	if (rc != RC_OK)
+		return rc;
+	if ((rc = identity_get(r, s->identity_id, &ident)) != RC_OK)
 		return rc;
 	return selfservice_signed_in(r, f, s, ident, 0);
 }

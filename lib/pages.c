@@ -5,10 +5,13 @@
  */
 #include <string.h>
 
+#include "aal.h"
 #include "arena.h"
 #include "config.h"
 #include "crypto.h"
 #include "endpoints.h"
+#include "flow.h"
+#include "form.h"
 #include "http.h"
 #include "identity.h"
 #include "session.h"
@@ -20,6 +23,8 @@ session_whoami(struct req *r)
 {
 	struct session	*s;
 	json_t		*ident;
+	const char	*rt;
+	enum aal_verdict v;
 	enum rc		 rc;
 
 	r->wants_json = 1;
@@ -34,6 +39,12 @@ session_whoami(struct req *r)
 		    "No valid session credentials found in the request.", NULL);
 	if (rc != RC_OK)
 		return rc;
+	if ((v = aal_check(r, s, ident, r->cfg->whoami_aal)) != AAL_OK) {
+		rt = kv_get(&r->query, "return_to");
+		if (rt == NULL || !flow_return_to_allowed(r->cfg, rt))
+			rt = r->cfg->default_return_url;
+		return aal_deny(r, v, rt, 0);
+	}
 	http_header(r, "X-Kratos-Authenticated-Identity-Id", s->identity_id);
 	http_json(r, 200, session_json(r, s, ident));
 	return RC_OK;
@@ -44,6 +55,7 @@ page_home(struct req *r)
 {
 	struct session	*s;
 	json_t		*page = json_object(), *ident;
+	enum aal_verdict v;
 	enum rc		 rc;
 
 	if ((rc = session_current(r, &s)) != RC_OK)
@@ -52,6 +64,15 @@ page_home(struct req *r)
 		rc = identity_get(r, s->identity_id, &ident);
 		if (rc != RC_OK && rc != RC_NOTFOUND)
 			return rc;
+
+		/*
+		 * The home page is the app behind the login: it applies the
+		 * whoami policy, so an identity that must finish (or set up)
+		 * a second factor is sent there first.
+		 */
+		if (rc == RC_OK && (v = aal_check(r, s, ident,
+		    r->cfg->whoami_aal)) != AAL_OK)
+			return aal_deny(r, v, r->cfg->base_url, 1);
 		json_object_set_new(page, "session", session_json(r, s,
 		    rc == RC_OK ? ident : NULL));
 	}

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "aal.h"
 #include "config.h"
 #include "flow.h"
 #include "http.h"
@@ -14,6 +15,7 @@
 #include "password.h"
 #include "selfservice.h"
 #include "session.h"
+#include "store.h"
 #include "text.h"
 #include "traits.h"
 #include "view.h"
@@ -45,6 +47,24 @@ start(struct req *r, struct flow *f, int *done)
 	    "new-password", text_msg(MSG_LABEL_PASSWORD));
 	flow_node_input(f, "password", "method", "submit", "password", 0, NULL,
 	    text_msg(MSG_REGISTRATION_SIGN_UP));
+	return RC_OK;
+}
+
+/* Without the session hook: the identity exists, nobody is signed in. */
+static enum rc
+registered(struct req *r, const struct flow *f, const json_t *ident)
+{
+	enum rc	 rc;
+
+	rc = store_del(r->store, STORE_FLOWS, r->txn, f->id, strlen(f->id));
+	if (rc != RC_OK && rc != RC_NOTFOUND)
+		return rc;
+	if (r->wants_json) {
+		http_json(r, 200, json_pack("{s:o, s:[]}", "identity",
+		    identity_public_json(r, ident), "continue_with"));
+		return RC_OK;
+	}
+	http_redirect(r, selfservice_return_url(r, f));
 	return RC_OK;
 }
 
@@ -80,8 +100,16 @@ submit(struct req *r, struct flow *f)
 	}
 	if (rc != RC_OK)
 		return rc;
+	if (!(r->cfg->registration_hooks & HOOK_SESSION))
+		return registered(r, f, ident);
 	if ((rc = session_create(r, ident, "password", &s)) != RC_OK)
 		return rc;
+
+	/* show_mfa_setup: straight on to the settings page's setup. */
+	if ((r->cfg->registration_hooks & HOOK_SHOW_MFA_SETUP) &&
+	    (r->cfg->totp_enabled || r->cfg->lookup_enabled) && !f->api)
+		return selfservice_continue_with_identity(r, f, s, ident,
+		    aal_setup_url(r, selfservice_return_url(r, f)));
 	return selfservice_signed_in(r, f, s, ident, 1);
 }
 

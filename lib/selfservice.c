@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "aal.h"
 #include "arena.h"
 #include "clock.h"
 #include "config.h"
@@ -105,6 +106,8 @@ static enum rc
 settings_guard(struct req *r, const struct flow *f, int *done)
 {
 	struct session	*s;
+	json_t		*ident;
+	enum aal_verdict v;
 	enum rc		 rc;
 
 	*done = 0;
@@ -126,6 +129,12 @@ settings_guard(struct req *r, const struct flow *f, int *done)
 	    f->identity_id) != 0)
 		return view_error(r, 403, "security_identity_mismatch",
 		    "The requested flow was initiated by someone else.", NULL);
+	if ((rc = identity_get(r, s->identity_id, &ident)) != RC_OK)
+		return rc;
+
+	/* selfservice.flows.settings.required_aal, on every step. */
+	if ((v = aal_check(r, s, ident, r->cfg->settings_aal)) != AAL_OK)
+		return aal_deny(r, v, flow_ui_url(r, f), 1);
 	*done = 0;
 	return RC_OK;
 }
@@ -153,7 +162,14 @@ selfservice_create(struct req *r, const struct flow_ops *ops, int api)
 		return rc;
 	if (r->wants_json)
 		return show(r, 200, f);
-	http_redirect(r, flow_ui_url(r, f));
+
+	/* Opened at second-factor setup: land on that section. */
+	if (json_string_value(json_object_get(f->internal, "mfa_setup")))
+		http_redirect(r, arena_printf(r->a, "%s#%s", flow_ui_url(r, f),
+		    json_string_value(json_object_get(f->internal,
+		    "mfa_setup"))));
+	else
+		http_redirect(r, flow_ui_url(r, f));
 	return RC_OK;
 }
 
@@ -327,14 +343,27 @@ enum rc
 selfservice_signed_in(struct req *r, const struct flow *f, struct session *s,
     const json_t *ident, int with_identity)
 {
-	const char	*url = selfservice_return_url(r, f);
-	json_t		*body;
-	enum rc		 rc;
+	return selfservice_continue_with_identity(r, f, s, with_identity ?
+	    ident : NULL, selfservice_return_url(r, f));
+}
+
+enum rc
+selfservice_continue_with_identity(struct req *r, const struct flow *f,
+    struct session *s, const json_t *ident, const char *url)
+{
+	int	 with_identity = ident != NULL;
+	json_t	*body, *rec = NULL;
+	enum rc	 rc;
 
 	/* A used flow cannot be submitted again. */
 	rc = store_del(r->store, STORE_FLOWS, r->txn, f->id, strlen(f->id));
 	if (rc != RC_OK && rc != RC_NOTFOUND)
 		return rc;
+	if (ident == NULL) {
+		if ((rc = identity_get(r, s->identity_id, &rec)) != RC_OK)
+			return rc;
+		ident = rec;
+	}
 	body = json_pack("{s:o}", "session", session_json(r, s, ident));
 	if (with_identity)
 		json_object_set_new(body, "identity",
@@ -359,6 +388,37 @@ selfservice_signed_in(struct req *r, const struct flow *f, struct session *s,
 		http_json(r, 200, body);
 		return RC_OK;
 	}
+	http_redirect(r, url);
+	return RC_OK;
+}
+
+enum rc
+selfservice_continue(struct req *r, const struct flow *f, struct session *s,
+    const char *url)
+{
+	json_t	*body;
+	enum rc	 rc;
+
+	rc = store_del(r->store, STORE_FLOWS, r->txn, f->id, strlen(f->id));
+	if (rc != RC_OK && rc != RC_NOTFOUND)
+		return rc;
+	if (f->api) {
+		body = json_pack("{s:o}", "session", session_json(r, s, NULL));
+		if (s->token != NULL)
+			json_object_set_new(body, "session_token",
+			    json_string(s->token));
+		http_json(r, 200, body);
+		return RC_OK;
+	}
+	if (s->token != NULL)
+		session_set_cookie(r, s);
+	if ((rc = flow_rotate_csrf(r)) != RC_OK)
+		return rc;
+	if (r->wants_json)
+		return view_error(r, 422, "browser_location_change_required",
+		    arena_printf(r->a, "In order to complete this flow please "
+		    "redirect the browser to: %s", url), json_pack("{s:s}",
+		    "redirect_browser_to", url));
 	http_redirect(r, url);
 	return RC_OK;
 }

@@ -69,6 +69,24 @@ const char *selfservice_return_url(struct req *r, const struct flow *f);
 enum rc	 selfservice_signed_in(struct req *r, const struct flow *f,
 	    struct session *s, const json_t *ident, int with_identity);
 
+/*
+ * A first factor succeeded but the flow must go on elsewhere (the second
+ * factor, or second-factor setup): the session is issued (cookie or
+ * token), then browsers get a 303 to url, SPAs 422
+ * browser_location_change_required with redirect_browser_to, and API
+ * clients their session (identity omitted) and token.
+ */
+enum rc	 selfservice_continue(struct req *r, const struct flow *f,
+	    struct session *s, const char *url);
+
+/*
+ * Registration's variant: signed in, then on to url; SPAs get 200
+ * {session, identity, continue_with: [redirect_browser_to url]}.
+ */
+enum rc	 selfservice_continue_with_identity(struct req *r,
+	    const struct flow *f, struct session *s, const json_t *ident,
+	    const char *url);
+
 /* The settings flow's identity, for embedding (settings.c). */
 enum rc	 settings_identity(struct req *r, const struct flow *f,
 	    json_t **ident);

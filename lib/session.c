@@ -298,15 +298,6 @@ session_logout_token_ok(struct req *r, const struct session *s,
 	return 0;
 }
 
-int
-session_is_privileged(const struct req *r, const struct session *s)
-{
-	if (r->cfg->privileged_max_age <= 0)
-		return 1;
-	return s->authenticated_us + r->cfg->privileged_max_age * 1000000 >
-	    r->now_us;
-}
-
 enum rc
 session_add_method(struct req *r, struct session *s, const char *method,
     const char *aal)

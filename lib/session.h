@@ -67,9 +67,6 @@ const char *session_logout_token(struct req *r, const struct session *s);
 int	 session_logout_token_ok(struct req *r, const struct session *s,
 	    const char *token);
 
-/* 1 if the session authenticated recently enough for sensitive changes. */
-int	 session_is_privileged(const struct req *r, const struct session *s);
-
 /* Append an authentication method and refresh authenticated_at. */
 enum rc	 session_add_method(struct req *r, struct session *s,
 	    const char *method, const char *aal);

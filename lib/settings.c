@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "aal.h"
 #include "arena.h"
 #include "config.h"
 #include "flow.h"
@@ -18,6 +19,7 @@
 #include "schema.h"
 #include "selfservice.h"
 #include "session.h"
+#include "strategy.h"
 #include "text.h"
 #include "traits.h"
 #include "view.h"
@@ -34,10 +36,22 @@ settings_identity(struct req *r, const struct flow *f, json_t **ident)
 	return RC_OK;
 }
 
-static void
+/*
+ * Build every section from the identity's current state: profile,
+ * password, authenticator app, recovery codes.  A "reveal" shows the
+ * recovery codes' status once.
+ */
+static enum rc
 nodes(struct req *r, struct flow *f, const json_t *ident)
 {
+	int	 reveal = json_is_true(json_object_get(f->internal,
+	    "lookup_reveal"));
+	enum rc	 rc;
+
 	json_array_clear(f->nodes);
+	json_object_del(f->internal, "lookup_reveal");
+	if (identity_has_mfa(ident))
+		json_object_del(f->internal, "mfa_setup_skip");
 	if (!f->api)
 		flow_node_input(f, "default", "csrf_token", "hidden", "", 1,
 		    NULL, NULL);
@@ -50,6 +64,10 @@ nodes(struct req *r, struct flow *f, const json_t *ident)
 		flow_node_input(f, "password", "method", "submit", "password",
 		    0, NULL, text_msg(MSG_LABEL_SAVE));
 	}
+	if ((rc = strategy_totp_settings_nodes(r, f, ident)) != RC_OK)
+		return rc;
+	strategy_lookup_settings_nodes(r, f, ident, reveal);
+	return RC_OK;
 }
 
 static enum rc
@@ -57,6 +75,8 @@ start(struct req *r, struct flow *f, int *done)
 {
 	struct session	*s;
 	json_t		*ident;
+	const char	*setup;
+	enum aal_verdict v;
 	enum rc		 rc;
 
 	*done = 0;
@@ -77,9 +97,29 @@ start(struct req *r, struct flow *f, int *done)
 	}
 	if ((rc = identity_get(r, s->identity_id, &ident)) != RC_OK)
 		return rc;
+	if ((v = aal_check(r, s, ident, r->cfg->settings_aal)) != AAL_OK) {
+		*done = 1;
+		return aal_deny(r, v, arena_printf(r->a,
+		    "%sself-service/settings/browser", r->cfg->base_url), 1);
+	}
 	f->identity_id = s->identity_id;
-	nodes(r, f, ident);
-	return RC_OK;
+	setup = kv_get(&r->query, "setup");
+	if (setup != NULL && strcmp(setup, "mfa") == 0 &&
+	    (r->cfg->totp_enabled || r->cfg->lookup_enabled) &&
+	    !identity_has_mfa(ident)) {
+		/* Opened at second-factor setup: say why, offer "not now". */
+		int required = aal_check(r, s, ident, r->cfg->whoami_aal) ==
+		    AAL_NEED_ENROLLMENT;
+
+		json_object_set_new(f->internal, "mfa_setup", json_string(
+		    r->cfg->totp_enabled ? "totp" : "lookup_secret"));
+		flow_msg(f, text_msg(required ? MSG_MFA_SETUP_REQUIRED :
+		    MSG_MFA_SETUP));
+		if (!required)
+			json_object_set_new(f->internal, "mfa_setup_skip",
+			    json_string(selfservice_return_url(r, f)));
+	}
+	return nodes(r, f, ident);
 }
 
 /*
@@ -107,14 +147,18 @@ refresh_required(struct req *r, struct flow *f)
 }
 
 static enum rc
-saved(struct req *r, struct flow *f, json_t *ident)
+saved(struct req *r, struct flow *f, json_t *ident, int message)
 {
 	json_t	*pub;
 	enum rc	 rc;
 
 	f->state = "success";
-	nodes(r, f, ident);
-	flow_msg(f, text_msg(MSG_SETTINGS_SAVED));
+	if ((rc = nodes(r, f, ident)) != RC_OK)
+		return rc;
+	if (message)
+		flow_msg(f, text_msg(MSG_SETTINGS_SAVED));
+	else
+		f->state = "show_form";
 	if ((rc = flow_save(r, f)) != RC_OK)
 		return rc;
 	if (!r->wants_json) {
@@ -142,7 +186,7 @@ submit_profile(struct req *r, struct flow *f, struct session *s,
 	neu = json_string_value(json_object_get(traits,
 	    r->cfg->schema->identifier->name));
 	if (old != NULL && neu != NULL && strcmp(old, neu) != 0 &&
-	    !session_is_privileged(r, s))
+	    !aal_is_privileged(r, s, ident))
 		return refresh_required(r, f);
 	rc = identity_update_traits(r, ident, traits);
 	if (rc == RC_EXISTS) {
@@ -151,7 +195,7 @@ submit_profile(struct req *r, struct flow *f, struct session *s,
 	}
 	if (rc != RC_OK)
 		return rc;
-	return saved(r, f, ident);
+	return saved(r, f, ident, 1);
 }
 
 static enum rc
@@ -167,7 +211,7 @@ submit_password(struct req *r, struct flow *f, struct session *s,
 		    "password"));
 		return RC_INVALID;
 	}
-	if (!session_is_privileged(r, s))
+	if (!aal_is_privileged(r, s, ident))
 		return refresh_required(r, f);
 	if (password_check_policy_or_msg(r, f, pw) != RC_OK)
 		return RC_INVALID;
@@ -179,7 +223,24 @@ submit_password(struct req *r, struct flow *f, struct session *s,
 		return rc;
 	if ((rc = identity_set_password(r, ident, phc)) != RC_OK)
 		return rc;
-	return saved(r, f, ident);
+	return saved(r, f, ident, 1);
+}
+
+typedef enum rc	 mfa_settings_fn(struct req *, struct flow *,
+		    struct session *, json_t *, enum strategy_outcome *);
+
+static enum rc
+submit_mfa(struct req *r, struct flow *f, struct session *s, json_t *ident,
+    mfa_settings_fn *fn)
+{
+	enum strategy_outcome out;
+	enum rc		 rc;
+
+	if (!aal_is_privileged(r, s, ident))
+		return refresh_required(r, f);
+	if ((rc = fn(r, f, s, ident, &out)) != RC_OK)
+		return rc;
+	return saved(r, f, ident, out == STRATEGY_SAVED);
 }
 
 static enum rc
@@ -205,6 +266,17 @@ submit(struct req *r, struct flow *f)
 	    r->cfg->password_enabled) {
 		f->active = "password";
 		return submit_password(r, f, s, ident);
+	}
+	if (method != NULL && strcmp(method, "totp") == 0 &&
+	    r->cfg->totp_enabled) {
+		f->active = "totp";
+		return submit_mfa(r, f, s, ident, strategy_totp_settings);
+	}
+	if (r->cfg->lookup_enabled && ((method != NULL &&
+	    strcmp(method, "lookup_secret") == 0) ||
+	    strategy_lookup_requested(r))) {
+		f->active = "lookup_secret";
+		return submit_mfa(r, f, s, ident, strategy_lookup_settings);
 	}
 	flow_msg(f, text_msg(MSG_SETTINGS_NO_STRATEGY));
 	return RC_INVALID;

@@ -22,13 +22,48 @@ static const struct entry catalogue[] = {
 	    "Please confirm this action by verifying that it is you." },
 	{ MSG_LOGIN_MFA, "info",
 	    "Please complete the second authentication challenge." },
+	{ MSG_LOGIN_TOTP_LABEL, "info", "Authentication code" },
+	{ MSG_LOGIN_LOOKUP_LABEL, "info", "Backup recovery code" },
+	{ MSG_LOGIN_USE_TOTP, "info", "Use Authenticator" },
+	{ MSG_LOGIN_USE_LOOKUP, "info", "Use backup recovery code" },
 	{ MSG_LOGIN_WITH_PASSWORD, "info", "Sign in with password" },
 	{ MSG_REGISTRATION_SIGN_UP, "info", "Sign up" },
 	{ MSG_SETTINGS_SAVED, "success", "Your changes have been saved!" },
+	{ MSG_TOTP_UNLINK, "info", "Unlink TOTP Authenticator App" },
+	{ MSG_TOTP_QR, "info", "Authenticator app QR code" },
+	{ MSG_TOTP_SECRET, "info", "%s" },		/* the secret */
+	{ MSG_LOOKUP_REVEAL, "info", "Reveal backup recovery codes" },
+	{ MSG_LOOKUP_REGENERATE, "info", "Generate new backup recovery codes" },
+	{ MSG_LOOKUP_CODE, "info", "%s" },		/* one code */
+	{ MSG_LOOKUP_CODES_LABEL, "info", "These are your back up recovery "
+	    "codes. Please keep them in a safe place!" },
+	{ MSG_LOOKUP_CONFIRM, "info", "Confirm backup recovery codes" },
+	{ MSG_LOOKUP_USED_AT, "info", "Secret was used at %s" },
+	{ MSG_LOOKUP_CODES, "info", "%s" },		/* the list */
+	{ MSG_LOOKUP_DISABLE, "info", "Disable this method" },
+	{ MSG_TOTP_SECRET_LABEL, "info", "This is your authenticator app "
+	    "secret. Use it if you can not scan the QR code." },
+	{ MSG_MFA_SETUP, "info", "Protect your account with a second factor: "
+	    "add an authenticator app below (scan the QR code or type the "
+	    "secret into the app), and keep a set of recovery codes." },
+	{ MSG_LOOKUP_LEFT, "info", "You have %ld of %ld recovery codes left." },
+	{ MSG_LOOKUP_FEW_LEFT, "error", "Only %ld of %ld recovery codes left: "
+	    "generate new ones before you run out." },
+	{ MSG_TOTP_ENROLLED, "info", "An authenticator app is set up for this "
+	    "account." },
+	{ MSG_LOOKUP_REMOVED_WITH_TOTP, "info", "Your recovery codes were "
+	    "removed too: they only back up the authenticator app." },
+	{ MSG_MFA_SETUP_SKIP, "info", "Not now" },
+	{ MSG_MFA_SETUP_REQUIRED, "error", "This site requires a second "
+	    "factor: set up an authenticator app or recovery codes to "
+	    "continue." },
+	{ MSG_TOTP_NOT_ENROLLED, "info", "No authenticator app is set up." },
+	{ MSG_LOOKUP_NONE, "info", "You have no recovery codes." },
 	{ MSG_LABEL_PASSWORD, "info", "Password" },
 	{ MSG_LABEL_GENERATED, "info", "%s" },		/* schema title */
 	{ MSG_LABEL_SAVE, "info", "Save" },
 	{ MSG_LABEL_ID, "info", "ID" },
+	{ MSG_LABEL_VERIFY_CODE, "info", "Verify code" },
 	{ MSG_LABEL_EMAIL, "info", "Email" },
 	{ MSG_VALIDATION_GENERIC, "error", "%s" },	/* reason */
 	{ MSG_VALIDATION_MISSING, "error", "Property %s is missing." },
@@ -41,6 +76,13 @@ static const struct entry catalogue[] = {
 	{ MSG_DUPLICATE_IDENTIFIER, "error",
 	    "An account with the same identifier (email, phone, username, "
 	    "...) exists already." },
+	{ MSG_TOTP_INVALID, "error",
+	    "The provided authentication code is invalid, please try again." },
+	{ MSG_NO_TOTP, "error", "You have no TOTP device set up." },
+	{ MSG_LOOKUP_USED, "error",
+	    "This backup recovery code has already been used." },
+	{ MSG_NO_LOOKUP, "error", "You have no backup recovery codes set up." },
+	{ MSG_LOOKUP_INVALID, "error", "The backup recovery code is not valid." },
 	{ MSG_VALIDATION_MAX_LENGTH, "error",
 	    "length must be <= %ld, but got %ld" },
 	{ MSG_PASSWORD_TOO_SIMILAR, "error",

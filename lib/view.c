@@ -187,6 +187,10 @@ view_flow(struct req *r, int status, const struct flow *f,
 		return RC_OK;
 	}
 	page = json_pack("{s:O, s:o}", "flow", j, "forms", forms(r, j));
+	if (json_string_value(json_object_get(f->internal, "mfa_setup_skip")))
+		json_object_set_new(page, "setup", json_pack("{s:O}",
+		    "skip_url", json_object_get(f->internal,
+		    "mfa_setup_skip")));
 	if (json_object_get(json_object_get(j, "ui"), "messages") != NULL)
 		json_object_set(page, "messages", json_object_get(
 		    json_object_get(j, "ui"), "messages"));
@@ -227,6 +231,8 @@ id_message(const char *id, int status)
 {
 	if (id == NULL)
 		return default_message(status);
+	if (strcmp(id, "session_mfa_enrollment_required") == 0)
+		return "Session requires a second factor to be set up";
 	if (strcmp(id, "security_csrf_violation") == 0)
 		return "the request was rejected to protect you from "
 		    "Cross-Site-Request-Forgery";
@@ -280,6 +286,10 @@ view_error(struct req *r, int status, const char *id, const char *reason,
 	json_t		*err = view_error_object(status, id, reason), *body;
 	const char	*eid = NULL;
 
+	if (extra != NULL && json_object_get(extra, "redirect_browser_to"))
+		json_object_set_new(err, "details", json_pack("{s:O}",
+		    "redirect_browser_to", json_object_get(extra,
+		    "redirect_browser_to")));
 	if (r->wants_json) {
 		body = json_pack("{s:o}", "error", err);
 		if (extra != NULL)
@@ -291,5 +301,7 @@ view_error(struct req *r, int status, const char *id, const char *reason,
 		eid = store_error(r, err);
 	return view_page(r, status, "error.tpl", "Error", json_pack(
 	    "{s:O, s:s*, s:s}", "error", err, "error_id", eid, "retry_url",
-	    r->cfg->base_url));
+	    extra != NULL && json_string_value(json_object_get(extra,
+	    "redirect_browser_to")) ? json_string_value(json_object_get(extra,
+	    "redirect_browser_to")) : r->cfg->base_url));
 }

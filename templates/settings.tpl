@@ -10,8 +10,14 @@
 		{{BI_SPACE}}data-testid="ui/message/{{ID}}">{{TEXT}}</p>{{BI_NEWLINE}}
 	{{/MESSAGES}}
 </div>{{BI_NEWLINE}}
+{{#SETUP}}
+	<p class="alt-links setup-skip"><a href="{{SKIP_URL}}"
+	{{BI_SPACE}}data-testid="mfa-setup-skip">Not now</a>: you can set
+	{{BI_SPACE}}this up later from this page.</p>{{BI_NEWLINE}}
+{{/SETUP}}
 {{#FORMS}}
-	<section class="settings-section settings-{{GROUP}}">{{BI_NEWLINE}}
+	<section class="settings-section settings-{{GROUP}}"
+	{{BI_SPACE}}id="{{GROUP}}">{{BI_NEWLINE}}
 		{{#IS_PROFILE}}<h2>Profile</h2>{{BI_NEWLINE}}{{/IS_PROFILE}}
 		{{#IS_PASSWORD}}<h2>Change password</h2>{{BI_NEWLINE}}{{/IS_PASSWORD}}
 		{{#IS_TOTP}}<h2>Authenticator app</h2>{{BI_NEWLINE}}{{/IS_TOTP}}
