@@ -187,6 +187,13 @@ view_flow(struct req *r, int status, const struct flow *f,
 		return RC_OK;
 	}
 	page = json_pack("{s:O, s:o}", "flow", j, "forms", forms(r, j));
+	if (f->kind == FLOW_LOGIN && f->requested_aal != NULL &&
+	    strcmp(f->requested_aal, "aal2") == 0)
+		json_object_set_new(page, "second_factor", json_true());
+	else if (f->kind == FLOW_LOGIN && f->refresh)
+		json_object_set_new(page, "reauth", json_true());
+	else if (f->kind == FLOW_LOGIN)
+		json_object_set_new(page, "first_factor", json_true());
 	if (json_string_value(json_object_get(f->internal, "mfa_setup_skip")))
 		json_object_set_new(page, "setup", json_pack("{s:O}",
 		    "skip_url", json_object_get(f->internal,

@@ -6,7 +6,13 @@
   look names up in their parents and would find the flow's messages.
   Each node renders with the partial named by its "tpl:NODE".
 }}
-<h1>Sign in</h1>{{BI_NEWLINE}}
+{{#FIRST_FACTOR}}<h1>Sign in</h1>{{BI_NEWLINE}}{{/FIRST_FACTOR}}
+{{#REAUTH}}<h1>Confirm it is you</h1>{{BI_NEWLINE}}{{/REAUTH}}
+{{#SECOND_FACTOR}}
+	<h1>Second factor</h1>{{BI_NEWLINE}}
+	<p>Enter the code your authenticator app shows, or one of your
+	{{BI_SPACE}}recovery codes.</p>{{BI_NEWLINE}}
+{{/SECOND_FACTOR}}
 <div class="messages">{{BI_NEWLINE}}
 	{{#MESSAGES}}
 		<p class="message message-{{TYPE}}" data-msg="{{ID}}"
@@ -25,6 +31,14 @@
 		{{#NODES}}{{>NODE}}{{/NODES}}
 	</form>{{BI_NEWLINE}}
 {{/FORMS}}
+{{#FIRST_FACTOR}}
 <p class="alt-links">
 	No account? <a href="{{REGISTRATION_URL}}">Sign up</a>
 </p>{{BI_NEWLINE}}
+{{/FIRST_FACTOR}}
+{{#SECOND_FACTOR}}
+<p class="alt-links">
+	Not you, or no way to get a code?
+	{{BI_SPACE}}{{#SIGNED_IN}}<a href="{{LOGOUT_URL}}">Sign out</a>{{/SIGNED_IN}}
+</p>{{BI_NEWLINE}}
+{{/SECOND_FACTOR}}

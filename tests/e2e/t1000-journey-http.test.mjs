@@ -3,9 +3,9 @@
 // (browser flows with Accept: application/json) and a native app (api flows,
 // session tokens), asserting Kratos's shapes.
 
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, skipReason } from './lib/server.mjs';
+import { suite, useServer, skipReason } from './lib/server.mjs';
 import {
 	Client, JSON_ACCEPT, UUID_RE, SESSION_COOKIE, csrfOf, findNode, flowMessageIds,
 	uniqueEmail, strongPassword, openFlowPage, assertRedirectTo, assertRedirectToFlow,
@@ -34,7 +34,7 @@ function assertSessionShape(s, email) {
 	assert.equal(s.identity?.credentials, undefined, 'whoami must not expose credentials');
 }
 
-describe('t1000 journey over HTML forms (no JavaScript)', { skip: skipReason() }, () => {
+suite('t1000 journey over HTML forms (no JavaScript)', { skip: skipReason() }, () => {
 	const h = useServer();
 	const email = uniqueEmail('journey');
 	const pw1 = strongPassword('-one');
@@ -125,7 +125,7 @@ describe('t1000 journey over HTML forms (no JavaScript)', { skip: skipReason() }
 	});
 });
 
-describe('t1000 journey over JSON (SPA and native clients)', { skip: skipReason() }, () => {
+suite('t1000 journey over JSON (SPA and native clients)', { skip: skipReason() }, () => {
 	const h = useServer();
 	const email = uniqueEmail('spa');
 	const pw1 = strongPassword('-one');

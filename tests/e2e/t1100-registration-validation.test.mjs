@@ -3,9 +3,9 @@
 // no account.  Duplicate accounts (4000007), short/long passwords, missing
 // fields; the password is never truncated.
 
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, skipReason } from './lib/server.mjs';
+import { suite, useServer, skipReason } from './lib/server.mjs';
 import {
 	Client, SESSION_COOKIE, findNode, flowMessageIds, uniqueEmail, strongPassword,
 	openFlowPage, assertRedirectToFlow, assertRedirectTo, mustRegisterHtml, registerJson,
@@ -31,7 +31,7 @@ function assertPasswordNotEchoed(page, password) {
 	assert.ok(!page.html.includes(password), 'the page does not contain the password');
 }
 
-describe('t1100 registration validation over HTML forms', { skip: skipReason() }, () => {
+suite('t1100 registration validation over HTML forms', { skip: skipReason() }, () => {
 	const h = useServer();
 
 	it('a password shorter than 8 characters gives 4000032 and keeps the e-mail', async () => {
@@ -107,7 +107,7 @@ describe('t1100 registration validation over HTML forms', { skip: skipReason() }
 	});
 });
 
-describe('t1100 registration validation over JSON', { skip: skipReason() }, () => {
+suite('t1100 registration validation over JSON', { skip: skipReason() }, () => {
 	const h = useServer();
 
 	it('400 with the same flow and node messages; nothing created', async () => {
@@ -152,7 +152,7 @@ describe('t1100 registration validation over JSON', { skip: skipReason() }, () =
 	});
 });
 
-describe('t1100 password length limits', { skip: skipReason() }, () => {
+suite('t1100 password length limits', { skip: skipReason() }, () => {
 	const h = useServer();
 
 	it('1024 bytes are accepted, 1025 give 4000033', async () => {

@@ -2,10 +2,10 @@
 // wrong one, or without the CSRF cookie is refused with
 // security_csrf_violation (HTML: error page, JSON: 403) and changes nothing.
 
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { useServer, skipReason } from './lib/server.mjs';
+import { suite, useServer, skipReason } from './lib/server.mjs';
 import {
 	Client, SESSION_COOKIE, uniqueEmail, strongPassword, openFlowPage, mustRegisterHtml,
 	createFlowJson, submitFlowJson, registerJson, expectHtmlError, expectJsonError,
@@ -38,7 +38,7 @@ const cases = [
 	}],
 ];
 
-describe('t1110 registration CSRF over HTML forms', { skip: skipReason() }, () => {
+suite('t1110 registration CSRF over HTML forms', { skip: skipReason() }, () => {
 	const h = useServer();
 
 	for (const [label, mutate] of cases) {
@@ -70,7 +70,7 @@ describe('t1110 registration CSRF over HTML forms', { skip: skipReason() }, () =
 	});
 });
 
-describe('t1110 registration CSRF over JSON', { skip: skipReason() }, () => {
+suite('t1110 registration CSRF over JSON', { skip: skipReason() }, () => {
 	const h = useServer();
 
 	const jsonCases = [

@@ -3,9 +3,9 @@
 // Each gets a readable answer (HTML page or JSON error), creates no account
 // and leaves the server working.
 
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, skipReason } from './lib/server.mjs';
+import { suite, useServer, skipReason } from './lib/server.mjs';
 import {
 	Client, HTML_ACCEPT, JSON_ACCEPT, SESSION_COOKIE, flowMessageIds, csrfOf, uniqueEmail,
 	strongPassword, openFlowPage, createFlowJson, registerJson, expectHtmlError, safeJson,
@@ -37,7 +37,7 @@ async function assertAddressFree(base, email) {
 	assert.equal(res.status, 200, `nothing was created for ${email}: registering it now answers ${res.status} ${res.text.slice(0, 200)}`);
 }
 
-describe('t1130 malformed, unsupported and oversized bodies', { skip: skipReason() }, () => {
+suite('t1130 malformed, unsupported and oversized bodies', { skip: skipReason() }, () => {
 	const h = useServer({ config: { 'gatehouse.max_body_size': '4KB' } });
 
 	it('malformed JSON answers 400 (JSON and HTML)', async () => {
@@ -75,7 +75,10 @@ describe('t1130 malformed, unsupported and oversized bodies', { skip: skipReason
 		const r = await hc.post(`self-service/registration?flow=${page.flowId}`, {
 			body: '{bad json', contentType: 'application/json', accept: HTML_ACCEPT,
 		});
-		await expectHtmlRefusal(hc, r, 400, page.flowId);
+		// Content-Type: application/json makes it a JSON request (Kratos
+		// x/isjsonrequest.go), so a JSON answer is right here too.
+		if (r.isHtml || r.status === 303) await expectHtmlRefusal(hc, r, 400, page.flowId);
+		else expectJsonRefusal(r, 400);
 		assert.equal(c.cookie(SESSION_COOKIE), undefined);
 		await assertAddressFree(h.server.url, email);
 	});

@@ -2,9 +2,9 @@
 // self_service_flow_return_to_forbidden (400); URLs on it are kept on the
 // flow and used after success.
 
-import { describe, it, before } from 'node:test';
+import { it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, skipReason } from './lib/server.mjs';
+import { suite, useServer, skipReason } from './lib/server.mjs';
 import {
 	Client, HTML_ACCEPT, JSON_ACCEPT, uniqueEmail, strongPassword, assertRedirectToFlow,
 	registerJson, expectHtmlError, expectJsonError, submitFlowJson,
@@ -12,7 +12,7 @@ import {
 
 const FORBIDDEN = { code: 400, id: 'self_service_flow_return_to_forbidden' };
 
-describe('t1140 return_to', { skip: skipReason() }, () => {
+suite('t1140 return_to', { skip: skipReason() }, () => {
 	const h = useServer();
 	const email = uniqueEmail('returnto');
 	const pw = strongPassword();

@@ -1,19 +1,19 @@
 // A real browser with JavaScript turned off: sign up, sign out, sign in by
 // clicking through the pages.  Screenshots of each step go to artifacts/.
 
-import { describe, it, before, after } from 'node:test';
+import { it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useServer, skipReason, ARTIFACTS } from './lib/server.mjs';
+import { suite, useServer, skipReason, ARTIFACTS } from './lib/server.mjs';
 import { uniqueEmail, strongPassword } from './lib/flows.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const skip = skipReason() || (!existsSync(CHROMIUM) &&
     `chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
-describe('t2000 sign up, sign out, sign in in a browser without JavaScript', { skip }, () => {
+suite('t2000 sign up, sign out, sign in in a browser without JavaScript', { skip }, () => {
 	const h = useServer();
 	const email = uniqueEmail('browser');
 	const pw = strongPassword();

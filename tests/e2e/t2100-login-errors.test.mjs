@@ -2,17 +2,17 @@
 // (4000006); missing fields give 4000002; the flow, the identifier and no
 // password are kept; CSRF failures sign nobody in.
 
-import { describe, it, before } from 'node:test';
+import { it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { useServer, skipReason } from './lib/server.mjs';
+import { suite, useServer, skipReason } from './lib/server.mjs';
 import {
 	Client, HTML_ACCEPT, SESSION_COOKIE, flowMessageIds, findNode, uniqueEmail, strongPassword,
 	openFlowPage, assertRedirectToFlow, assertRedirectTo, registerJson, loginHtml, createFlowJson,
 	submitFlowJson, assertSignedOut, assertSignedIn, expectHtmlError, expectJsonError, mustLoginHtml,
 } from './lib/flows.mjs';
 
-describe('t2100 login errors', { skip: skipReason() }, () => {
+suite('t2100 login errors', { skip: skipReason() }, () => {
 	const h = useServer();
 	const email = uniqueEmail('login');
 	const pw = strongPassword();

@@ -1,10 +1,10 @@
 // Settings: needs a session; profile and password forms; validation keeps
 // the flow; one identity cannot use another's settings flow.
 
-import { describe, it, before } from 'node:test';
+import { it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { useServer, skipReason } from './lib/server.mjs';
+import { suite, useServer, skipReason } from './lib/server.mjs';
 import {
 	Client, HTML_ACCEPT, SESSION_COOKIE, flowMessageIds, csrfOf, uniqueEmail, strongPassword,
 	openFlowPage, assertRedirectToFlow, registerJson, createFlowJson, submitFlowJson,
@@ -25,7 +25,7 @@ async function canLogin(base, email, pw) {
 	return r.status === 200;
 }
 
-describe('t3000 settings', { skip: skipReason() }, () => {
+suite('t3000 settings', { skip: skipReason() }, () => {
 	const h = useServer();
 	let a;
 	let b;

@@ -1,16 +1,16 @@
 // Logout and session credentials: logout needs a session and its own token;
 // a logged-out or forged session is refused everywhere.
 
-import { describe, it, before } from 'node:test';
+import { it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, skipReason } from './lib/server.mjs';
+import { suite, useServer, skipReason } from './lib/server.mjs';
 import {
 	Client, HTML_ACCEPT, JSON_ACCEPT, SESSION_COOKIE, uniqueEmail, strongPassword, registerJson,
 	mustLoginHtml, logoutBrowser, assertSignedIn, assertSignedOut, whoami, expectJsonError,
 	assertRedirectTo, loginAnyJson,
 } from './lib/flows.mjs';
 
-describe('t4000 logout and sessions', { skip: skipReason() }, () => {
+suite('t4000 logout and sessions', { skip: skipReason() }, () => {
 	const h = useServer();
 	const email = uniqueEmail('logout');
 	const pw = strongPassword();

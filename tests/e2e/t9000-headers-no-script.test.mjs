@@ -1,10 +1,10 @@
 // Security headers on every response from the program, no <script> on any
 // page, and the attributes of the CSRF and session cookies.
 
-import { describe, it, before } from 'node:test';
+import { it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { useServer, skipReason } from './lib/server.mjs';
+import { suite, useServer, skipReason } from './lib/server.mjs';
 import {
 	Client, HTML_ACCEPT, JSON_ACCEPT, SESSION_COOKIE, uniqueEmail, strongPassword, openFlowPage,
 	registerHtml, loginHtml, createFlowJson, logoutBrowser,
@@ -42,7 +42,7 @@ function assertNoScript(html, what) {
 	assert.ok(!/javascript:/i.test(html), `${what}: contains a javascript: URL`);
 }
 
-describe('t9000 headers, no script, cookies', { skip: skipReason() }, () => {
+suite('t9000 headers, no script, cookies', { skip: skipReason() }, () => {
 	const h = useServer();
 	const email = uniqueEmail('headers');
 	const pw = strongPassword();

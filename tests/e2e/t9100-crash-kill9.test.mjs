@@ -3,14 +3,14 @@
 // the crash still signs in; the in-flight one either exists whole or not at
 // all; new registrations work.
 
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, skipReason, procStat, waitFor, sleep } from './lib/server.mjs';
+import { suite, useServer, skipReason, procStat, waitFor, sleep } from './lib/server.mjs';
 import { Client, uniqueEmail, strongPassword, registerAnyJson, loginAnyJson, flowMessageIds } from './lib/flows.mjs';
 
 const ACCOUNTS = 5;
 
-describe('t9100 SIGKILL of every worker during a registration', { skip: skipReason() }, () => {
+suite('t9100 SIGKILL of every worker during a registration', { skip: skipReason() }, () => {
 	const h = useServer({
 		workers: 3,
 		config: { 'hashers.argon2.memory': '64MB', 'hashers.argon2.iterations': 3 },

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { before, after, afterEach } from 'node:test';
+import { describe, it, before, after, afterEach } from 'node:test';
 import YAML from 'yaml';
 
 const execFileP = promisify(execFile);
@@ -51,6 +51,15 @@ export function skipReason() {
 	return false;
 }
 
+/*
+ * describe(), except that a suite that cannot run here is reported as one
+ * skipped test (node counts skipped tests, not skipped suites).
+ */
+export function suite(name, { skip } = {}, fn) {
+	if (skip) return it(name, { skip });
+	return describe(name, fn);
+}
+
 export async function freePort() {
 	return await new Promise((resolve, reject) => {
 		const srv = net.createServer();
@@ -64,6 +73,20 @@ export async function freePort() {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* Collapse repeated lines ("… (x14)") so a crash loop stays readable. */
+function squeeze(text) {
+	const out = [];
+	const count = new Map();
+	for (const line of text.split('\n')) {
+		if (count.has(line)) count.set(line, count.get(line) + 1);
+		else {
+			count.set(line, 1);
+			out.push(line);
+		}
+	}
+	return out.map((l) => (count.get(l) > 1 ? `${l} (x${count.get(l)})` : l)).join('\n');
+}
 
 /* Poll fn() until it returns a truthy value; throw `what` after timeoutMs. */
 export async function waitFor(fn, { timeoutMs = 10000, intervalMs = 50, what = 'condition' } = {}) {
@@ -183,6 +206,12 @@ export async function startServer(opts = {}) {
 			throw new Error(`gatehouse.fcgi init-config failed (exit ${e.code}): ${e.stderr || e.message}`);
 		}
 		await editConfig(configPath, opts.config || {});
+		try {	// as `make run` does: a bad config fails here, not as a 503 loop
+			await execFileP(PROG, ['check-config', configPath], { timeout: 15000 });
+		} catch (e) {
+			throw new Error(`gatehouse.fcgi check-config rejects the test configuration (exit ${e.code}):\n` +
+			    `${e.stderr || e.message}`);
+		}
 
 		const env = {
 			...process.env,
@@ -266,7 +295,7 @@ export async function startServer(opts = {}) {
 		for (;;) {
 			if (exited) {
 				throw new Error(`lighttpd exited during start-up (${JSON.stringify(exited)}).\n` +
-				    `--- lighttpd output ---\n${output}\n--- ${errorLogPath} ---\n${errorLogTail(60)}`);
+				    `--- lighttpd output ---\n${squeeze(output)}\n--- ${errorLogPath} ---\n${squeeze(errorLogTail(60))}`);
 			}
 			try {
 				const r = await fetch(readyUrl, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
@@ -280,7 +309,7 @@ export async function startServer(opts = {}) {
 				const tail = errorLogTail(60);
 				await server.stop().catch(() => {});
 				throw new Error(`GET /health/ready did not answer 200 within ${opts.readyTimeoutMs || 10000} ms ` +
-				    `(last: ${last}).\n--- lighttpd output ---\n${output}\n--- lighttpd-error.log ---\n${tail}`);
+				    `(last: ${last}).\n--- lighttpd output ---\n${squeeze(output)}\n--- lighttpd-error.log ---\n${squeeze(tail)}`);
 			}
 			await sleep(50);
 		}
