@@ -375,8 +375,10 @@ selfservice_continue_with_identity(struct req *r, const struct flow *f,
 		http_json(r, 200, body);
 		return RC_OK;
 	}
-	if (s->token != NULL)
-		session_set_cookie(r, s);
+	/* A stronger (or renewed) authentication gets a new token. */
+	if (s->token == NULL && (rc = session_rotate(r, s)) != RC_OK)
+		return rc;
+	session_set_cookie(r, s);
 
 	/* A new sign-in gets a new anti-CSRF token (login CSRF). */
 	if ((rc = flow_rotate_csrf(r)) != RC_OK)
@@ -410,8 +412,9 @@ selfservice_continue(struct req *r, const struct flow *f, struct session *s,
 		http_json(r, 200, body);
 		return RC_OK;
 	}
-	if (s->token != NULL)
-		session_set_cookie(r, s);
+	if (s->token == NULL && (rc = session_rotate(r, s)) != RC_OK)
+		return rc;
+	session_set_cookie(r, s);
 	if ((rc = flow_rotate_csrf(r)) != RC_OK)
 		return rc;
 	if (r->wants_json)

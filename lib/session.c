@@ -182,6 +182,27 @@ session_current(struct req *r, struct session **out)
 }
 
 enum rc
+session_rotate(struct req *r, struct session *s)
+{
+	char	*token;
+	int	 current = r->session == s;
+	enum rc	 rc;
+
+	if ((rc = session_revoke(r, s)) != RC_OK)
+		return rc;
+	if (current)
+		r->session = s;
+	if ((rc = crypto_token(r->a, TOKEN_PREFIX, &token)) != RC_OK)
+		return rc;
+	s->token = token;
+	crypto_sha256(token, strlen(token), s->key);
+	if ((rc = save(r, s, 1)) != RC_OK)
+		return rc;
+	return store_put(r->store, STORE_SESSIONS_BY_IDENTITY, r->txn,
+	    s->identity_id, strlen(s->identity_id), s->key, sizeof(s->key), 0);
+}
+
+enum rc
 session_revoke(struct req *r, struct session *s)
 {
 	enum rc	 rc;

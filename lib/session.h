@@ -44,6 +44,13 @@ enum rc	 session_create(struct req *r, const json_t *ident, const char *method,
  */
 enum rc	 session_current(struct req *r, struct session **out);
 
+/*
+ * Give an existing session a new token (same id, same record): done on
+ * step-up and re-authentication in browsers, so a token observed before
+ * the stronger authentication is worthless after it.  Sets s->token.
+ */
+enum rc	 session_rotate(struct req *r, struct session *s);
+
 /* Revoke (delete) a session.  RC_OK or store errors. */
 enum rc	 session_revoke(struct req *r, struct session *s);
 
