@@ -129,7 +129,7 @@ status_text(struct req *r, const json_t *codes)
 		if (i > 0)
 			buf_addstr(&b, ", ");
 		if (used != NULL) {
-			buf_addf(&b, "%c: used", label);
+			buf_addf(&b, "%c: used at %.16s UTC", label, used);
 			json_array_append_new(ctx, text_msg_ctx(json_pack(
 			    "{s:s}", "used_at", used), MSG_LOOKUP_USED_AT,
 			    used));
