@@ -43,7 +43,7 @@ FLOW_HANDLERS(registration)
 FLOW_HANDLERS(settings)
 
 struct route {
-	const char	*path;
+	const char	*path;		/* ending in '/': a prefix */
 	int		 methods;
 	handler_fn	*fn;
 };
@@ -71,6 +71,9 @@ static const struct route routes[] = {
 	{ "self-service/logout", M_GET, logout_perform },
 	{ "self-service/errors", M_GET, errors_fetch },
 	{ "sessions/whoami", M_ANY, session_whoami },
+	{ "sessions", M_GET, sessions_list },
+	{ "sessions", M_DELETE, sessions_revoke_others },
+	{ "sessions/", M_DELETE, sessions_revoke_one },
 	{ "health/alive", M_GET, health_alive },
 	{ "health/ready", M_GET, health_ready },
 };
@@ -119,9 +122,16 @@ method_bit(const char *m)
 static enum rc
 not_allowed(struct req *r, int methods)
 {
-	http_header(r, "Allow", methods == M_GET ? "GET, HEAD" :
-	    methods == M_POST ? "POST" : methods == M_DELETE ? "DELETE" :
-	    "GET, HEAD, POST, DELETE");
+	struct buf	 b;
+
+	buf_init(&b, r->a);
+	if (methods & M_GET)
+		buf_addstr(&b, "GET, HEAD");
+	if (methods & M_POST)
+		buf_addf(&b, "%sPOST", b.len ? ", " : "");
+	if (methods & M_DELETE)
+		buf_addf(&b, "%sDELETE", b.len ? ", " : "");
+	http_header(r, "Allow", b.ptr);
 	return view_error(r, 405, NULL, arena_printf(r->a,
 	    "The method %s is not allowed here.", r->method), NULL);
 }
@@ -139,12 +149,17 @@ route(struct req *r, int *methods)
 	size_t	 i;
 
 	*methods = 0;
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (strcmp(routes[i].path, r->path) == 0) {
-			*methods = routes[i].methods;
-			if (routes[i].methods & method_bit(r->method))
-				return routes[i].fn;
-		}
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const char	*p = routes[i].path;
+		size_t		 n = strlen(p);
+
+		if (n > 0 && p[n - 1] == '/' ? strncmp(p, r->path, n) != 0 ||
+		    r->path[n] == '\0' : strcmp(p, r->path) != 0)
+			continue;
+		*methods |= routes[i].methods;
+		if (routes[i].methods & method_bit(r->method))
+			return routes[i].fn;
+	}
 	return NULL;
 }
 

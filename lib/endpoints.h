@@ -15,6 +15,9 @@ enum rc	 logout_browser(struct req *r);	/* GET /self-service/logout/browser */
 enum rc	 logout_perform(struct req *r);	/* GET /self-service/logout?token= */
 enum rc	 logout_api(struct req *r);	/* DELETE /self-service/logout/api */
 enum rc	 session_whoami(struct req *r);	/* any /sessions/whoami */
+enum rc	 sessions_list(struct req *r);	/* GET /sessions */
+enum rc	 sessions_revoke_others(struct req *r);	/* DELETE /sessions */
+enum rc	 sessions_revoke_one(struct req *r);	/* DELETE /sessions/{id} */
 enum rc	 page_home(struct req *r);	/* GET / */
 enum rc	 page_error(struct req *r);	/* GET /error?id= */
 enum rc	 errors_fetch(struct req *r);	/* GET /self-service/errors?id= */

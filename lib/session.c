@@ -126,27 +126,24 @@ cookie_token(struct req *r, const char *value)
 	return NULL;
 }
 
+/* Load the session stored under key; *out NULL when absent or inactive. */
 static enum rc
-load(struct req *r, const char *token, struct session **out)
+load_key(struct req *r, const unsigned char key[32], struct session **out)
 {
 	struct session	*s;
 	json_t		*rec;
 	enum rc		 rc;
-	unsigned char	 key[32];
 
 	*out = NULL;
-	if (!str_has_prefix(token, TOKEN_PREFIX) || strlen(token) > 128)
-		return RC_OK;
-	crypto_sha256(token, strlen(token), key);
 	rc = store_get_json(r->store, STORE_SESSIONS, r->txn, r->a, key,
-	    sizeof(key), &rec, 0);
+	    32, &rec, 0);
 	if (rc == RC_NOTFOUND)
 		return RC_OK;
 	if (rc != RC_OK)
 		return rc;
 	s = arena_calloc(r->a, 1, sizeof(*s));
 	s->rec = rec;
-	memcpy(s->key, key, sizeof(key));
+	memcpy(s->key, key, 32);
 	s->identity_id = json_string_value(json_object_get(rec, "identity_id"));
 	s->expires_us = json_integer_value(json_object_get(rec, "exp")) *
 	    1000000;
@@ -156,6 +153,65 @@ load(struct req *r, const char *token, struct session **out)
 	    s->expires_us <= r->now_us || s->identity_id == NULL)
 		return RC_OK;
 	*out = s;
+	return RC_OK;
+}
+
+static enum rc
+load(struct req *r, const char *token, struct session **out)
+{
+	unsigned char	 key[32];
+
+	*out = NULL;
+	if (!str_has_prefix(token, TOKEN_PREFIX) || strlen(token) > 128)
+		return RC_OK;
+	crypto_sha256(token, strlen(token), key);
+	return load_key(r, key, out);
+}
+
+enum rc
+session_list(struct req *r, const char *identity_id, struct session ***out,
+    size_t *n)
+{
+	void		**keys;
+	size_t		*lens, count, i;
+	struct session	*s;
+	enum rc		 rc;
+
+	*n = 0;
+	if ((rc = store_get_dups(r->store, STORE_SESSIONS_BY_IDENTITY, r->txn,
+	    r->a, identity_id, strlen(identity_id), &keys, &lens, &count)) !=
+	    RC_OK)
+		return rc;
+	*out = arena_calloc(r->a, count + 1, sizeof(**out));
+	for (i = 0; i < count; i++) {
+		if (lens[i] != 32)
+			continue;
+		if ((rc = load_key(r, keys[i], &s)) != RC_OK)
+			return rc;
+		if (s != NULL)
+			(*out)[(*n)++] = s;
+	}
+	return RC_OK;
+}
+
+enum rc
+session_revoke_all(struct req *r, const char *identity_id,
+    const struct session *keep, size_t *count)
+{
+	struct session	**list;
+	size_t		  n, i;
+	enum rc		  rc;
+
+	*count = 0;
+	if ((rc = session_list(r, identity_id, &list, &n)) != RC_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (keep != NULL && memcmp(list[i]->key, keep->key, 32) == 0)
+			continue;
+		if ((rc = session_revoke(r, list[i])) != RC_OK)
+			return rc;
+		(*count)++;
+	}
 	return RC_OK;
 }
 
@@ -176,6 +232,13 @@ session_current(struct req *r, struct session **out)
 	r->session = NULL;
 	if (token != NULL && (rc = load(r, token, &r->session)) != RC_OK)
 		return rc;
+
+	/*
+	 * A native app holds its token and gets the same one back after a
+	 * step-up (Kratos); a browser's is rotated (session_rotate()).
+	 */
+	if (r->session != NULL && token == r->session_token)
+		r->session->token = token;
 	r->session_loaded = 1;
 	*out = r->session;
 	return RC_OK;

@@ -51,6 +51,17 @@ enum rc	 session_current(struct req *r, struct session **out);
  */
 enum rc	 session_rotate(struct req *r, struct session *s);
 
+/*
+ * The active sessions of an identity, in the arena (*out[i]), *n of them.
+ * Expired records are skipped (housekeeping deletes them).
+ */
+enum rc	 session_list(struct req *r, const char *identity_id,
+	    struct session ***out, size_t *n);
+
+/* Revoke every session of an identity except `keep` (may be NULL). */
+enum rc	 session_revoke_all(struct req *r, const char *identity_id,
+	    const struct session *keep, size_t *count);
+
 /* Revoke (delete) a session.  RC_OK or store errors. */
 enum rc	 session_revoke(struct req *r, struct session *s);
 

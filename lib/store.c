@@ -250,6 +250,102 @@ store_del(struct store *s, enum store_db db, DB_TXN *txn, const void *key,
 	return map(s, ret, names[db]);
 }
 
+static void *
+copy(struct arena *a, const DBT *d)
+{
+	char	*p = arena_alloc(a, mem_size_add(d->size, 1));
+
+	memcpy(p, d->data, d->size);
+	p[d->size] = '\0';
+	return p;
+}
+
+enum rc
+store_get_dups(struct store *s, enum store_db db, DB_TXN *txn,
+    struct arena *a, const void *key, size_t klen, void ***vals,
+    size_t **lens, size_t *n)
+{
+	DBC	*c = NULL;
+	DBT	 k, v;
+	size_t	 cap = 8;
+	int	 ret, flag = DB_SET;
+	enum rc	 rc;
+
+	*n = 0;
+	*vals = arena_alloc(a, cap * sizeof(**vals));
+	*lens = arena_alloc(a, cap * sizeof(**lens));
+	if ((ret = s->db[db]->cursor(s->db[db], txn, &c, 0)) != 0)
+		return map(s, ret, names[db]);
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.data = (void *)key;
+	k.size = (u_int32_t)klen;
+	while ((ret = c->get(c, &k, &v, flag)) == 0) {
+		flag = DB_NEXT_DUP;
+		if (*n == cap) {
+			void	**nv = arena_alloc(a, 2 * cap * sizeof(*nv));
+			size_t	 *nl = arena_alloc(a, 2 * cap * sizeof(*nl));
+
+			memcpy(nv, *vals, cap * sizeof(*nv));
+			memcpy(nl, *lens, cap * sizeof(*nl));
+			*vals = nv;
+			*lens = nl;
+			cap *= 2;
+		}
+		(*vals)[*n] = copy(a, &v);
+		(*lens)[*n] = v.size;
+		(*n)++;
+	}
+	rc = ret == DB_NOTFOUND ? RC_OK : map(s, ret, names[db]);
+	c->close(c);
+	return rc;
+}
+
+enum rc
+store_scan(struct store *s, enum store_db db, DB_TXN *txn, struct arena *a,
+    const void *after, size_t afterlen, size_t max, void ***keys,
+    size_t **klens, void ***vals, size_t **vlens, size_t *n)
+{
+	DBC	*c = NULL;
+	DBT	 k, v;
+	int	 ret, flag = DB_FIRST, skip = after != NULL;
+	enum rc	 rc;
+
+	*n = 0;
+	*keys = arena_calloc(a, max + 1, sizeof(**keys));
+	*klens = arena_calloc(a, max + 1, sizeof(**klens));
+	*vals = arena_calloc(a, max + 1, sizeof(**vals));
+	*vlens = arena_calloc(a, max + 1, sizeof(**vlens));
+	if ((ret = s->db[db]->cursor(s->db[db], txn, &c, 0)) != 0)
+		return map(s, ret, names[db]);
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	if (after != NULL) {
+		k.data = (void *)after;
+		k.size = (u_int32_t)afterlen;
+		flag = DB_SET_RANGE;
+	}
+	while (*n < max && (ret = c->get(c, &k, &v, flag)) == 0) {
+		flag = DB_NEXT;
+
+		/* DB_SET_RANGE lands on `after` itself when it still exists. */
+		if (skip && k.size == afterlen && memcmp(k.data, after,
+		    afterlen) == 0) {
+			skip = 0;
+			continue;
+		}
+		skip = 0;
+		(*keys)[*n] = copy(a, &k);
+		(*klens)[*n] = k.size;
+		(*vals)[*n] = copy(a, &v);
+		(*vlens)[*n] = v.size;
+		(*n)++;
+	}
+	rc = ret == 0 || ret == DB_NOTFOUND ? RC_OK : map(s, ret, names[db]);
+	c->close(c);
+	return rc;
+}
+
 enum rc
 store_del_dup(struct store *s, enum store_db db, DB_TXN *txn,
     const void *key, size_t klen, const void *val, size_t vlen)

@@ -95,6 +95,25 @@ enum rc	 store_put(struct store *s, enum store_db db, DB_TXN *txn,
 enum rc	 store_del(struct store *s, enum store_db db, DB_TXN *txn,
 	    const void *key, size_t klen);
 
+/*
+ * Every value stored under key in a duplicate database, copied into the
+ * arena: (*vals)[i] of (*lens)[i] bytes, *n of them.  RC_OK (n may be 0)
+ * or store errors.
+ */
+enum rc	 store_get_dups(struct store *s, enum store_db db, DB_TXN *txn,
+	    struct arena *a, const void *key, size_t klen, void ***vals,
+	    size_t **lens, size_t *n);
+
+/*
+ * Walk db in key order from the key after `after` (or the first key when
+ * after is NULL), returning up to max keys and values in the arena.
+ * RC_OK or store errors.
+ */
+enum rc	 store_scan(struct store *s, enum store_db db, DB_TXN *txn,
+	    struct arena *a, const void *after, size_t afterlen, size_t max,
+	    void ***keys, size_t **klens, void ***vals, size_t **vlens,
+	    size_t *n);
+
 /* Delete one key/value pair of a duplicate database. */
 enum rc	 store_del_dup(struct store *s, enum store_db db, DB_TXN *txn,
 	    const void *key, size_t klen, const void *val, size_t vlen);
