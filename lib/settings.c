@@ -36,6 +36,67 @@ settings_identity(struct req *r, const struct flow *f, json_t **ident)
 	return RC_OK;
 }
 
+/* A short name for a browser from its User-Agent. */
+static const char *
+browser_name(const char *ua)
+{
+	static const struct { const char *needle, *name; } known[] = {
+		{ "Edg/", "Edge" }, { "Firefox/", "Firefox" },
+		{ "Chrome/", "Chrome" }, { "Safari/", "Safari" },
+		{ "w3m", "w3m" }, { "Lynx", "Lynx" }, { "curl/", "curl" },
+		{ "node", "Node.js" },
+	};
+	size_t	 i;
+
+	for (i = 0; ua != NULL && i < sizeof(known) / sizeof(known[0]); i++)
+		if (strstr(ua, known[i].needle) != NULL)
+			return known[i].name;
+	return ua != NULL && *ua != '\0' ? "another browser" : "an app";
+}
+
+/*
+ * The "Devices" section: every session of the identity, the current one
+ * first and marked, the others each with a button to sign it out.
+ */
+static enum rc
+device_nodes(struct req *r, struct flow *f)
+{
+	struct session	**list, *cur;
+	size_t		  n, i, pass;
+	enum rc		  rc;
+
+	if (f->api || (rc = session_current(r, &cur)) != RC_OK || cur == NULL)
+		return RC_OK;
+	if ((rc = session_list(r, f->identity_id, &list, &n)) != RC_OK)
+		return rc;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			json_t	   *d = json_array_get(json_object_get(
+			    list[i]->rec, "devices"), 0);
+			const char *id = json_string_value(json_object_get(
+			    list[i]->rec, "id"));
+			int	    mine = memcmp(list[i]->key, cur->key, 32) == 0;
+
+			if (id == NULL || (pass == 0) != mine)
+				continue;
+			flow_node_text(f, "sessions", arena_printf(r->a,
+			    "session_%s", id), text_msg(mine ?
+			    MSG_DEVICE_CURRENT : MSG_DEVICE, browser_name(
+			    json_string_value(json_object_get(d, "user_agent"))),
+			    json_string_value(json_object_get(d, "ip_address")) ?
+			    json_string_value(json_object_get(d, "ip_address")) :
+			    "?", json_string_value(json_object_get(list[i]->rec,
+			    "issued_at")), json_string_value(json_object_get(
+			    list[i]->rec, "authenticator_assurance_level"))),
+			    NULL);
+			if (!mine)
+				flow_node_input(f, "sessions", "revoke_session",
+				    "submit", id, 0, NULL,
+				    text_msg(MSG_DEVICE_REVOKE));
+		}
+	return RC_OK;
+}
+
 /*
  * Build every section from the identity's current state: profile,
  * password, authenticator app, recovery codes.  A "reveal" shows the
@@ -67,7 +128,7 @@ nodes(struct req *r, struct flow *f, const json_t *ident)
 	if ((rc = strategy_totp_settings_nodes(r, f, ident)) != RC_OK)
 		return rc;
 	strategy_lookup_settings_nodes(r, f, ident, reveal);
-	return RC_OK;
+	return device_nodes(r, f);
 }
 
 static enum rc
@@ -226,6 +287,32 @@ submit_password(struct req *r, struct flow *f, struct session *s,
 	return saved(r, f, ident, 1);
 }
 
+/* Sign out one of the identity's other sessions. */
+static enum rc
+submit_revoke(struct req *r, struct flow *f, struct session *s, json_t *ident)
+{
+	const char	*id = kv_get(&r->form, "revoke_session");
+	struct session	**list;
+	size_t		  n, i;
+	enum rc		  rc;
+
+	f->active = "sessions";
+	if ((rc = session_list(r, s->identity_id, &list, &n)) != RC_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (memcmp(list[i]->key, s->key, 32) != 0 && strcmp(id,
+		    json_string_value(json_object_get(list[i]->rec, "id"))) ==
+		    0) {
+			if ((rc = session_revoke(r, list[i])) != RC_OK)
+				return rc;
+			flow_msg(f, text_msg(MSG_DEVICE_REVOKED));
+			return saved(r, f, ident, 0);
+		}
+	flow_msg(f, text_msg(MSG_VALIDATION_GENERIC,
+	    "That device is not signed in (any more)."));
+	return RC_INVALID;
+}
+
 typedef enum rc	 mfa_settings_fn(struct req *, struct flow *,
 		    struct session *, json_t *, enum strategy_outcome *);
 
@@ -272,6 +359,8 @@ submit(struct req *r, struct flow *f)
 		f->active = "totp";
 		return submit_mfa(r, f, s, ident, strategy_totp_settings);
 	}
+	if (kv_get(&r->form, "revoke_session") != NULL)
+		return submit_revoke(r, f, s, ident);
 	if (r->cfg->lookup_enabled && ((method != NULL &&
 	    strcmp(method, "lookup_secret") == 0) ||
 	    strategy_lookup_requested(r))) {

@@ -59,6 +59,11 @@ static const struct entry catalogue[] = {
 	    "continue." },
 	{ MSG_TOTP_NOT_ENROLLED, "info", "No authenticator app is set up." },
 	{ MSG_LOOKUP_NONE, "info", "You have no recovery codes." },
+	{ MSG_DEVICE_REVOKE, "info", "Sign out this device" },
+	{ MSG_DEVICE, "info", "%s, from %s, signed in %.16s UTC (%s)" },
+	{ MSG_DEVICE_CURRENT, "info", "This device: %s, from %s, signed in "
+	    "%.16s UTC (%s)" },
+	{ MSG_DEVICE_REVOKED, "success", "That device has been signed out." },
 	{ MSG_LABEL_PASSWORD, "info", "Password" },
 	{ MSG_LABEL_GENERATED, "info", "%s" },		/* schema title */
 	{ MSG_LABEL_SAVE, "info", "Save" },

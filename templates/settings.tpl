@@ -24,6 +24,11 @@
 		{{#IS_LOOKUP_SECRET}}
 			<h2>Backup recovery codes</h2>{{BI_NEWLINE}}
 		{{/IS_LOOKUP_SECRET}}
+		{{#IS_SESSIONS}}
+			<h2>Devices</h2>{{BI_NEWLINE}}
+			<p>Where you are signed in.  Sign out any device you do
+			{{BI_SPACE}}not recognise.</p>{{BI_NEWLINE}}
+		{{/IS_SESSIONS}}
 		<form class="form form-{{GROUP}}" action="{{ACTION}}"
 		{{BI_SPACE}}method="{{METHOD}}">{{BI_NEWLINE}}
 			{{#NODES}}{{>NODE}}{{/NODES}}
