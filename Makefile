@@ -27,7 +27,7 @@ ALL_CFLAGS	 = -std=c11 $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 ALL_CXXFLAGS	 = -std=c++11 -Wall -Wextra -Werror $(CXXFLAGS) -Ilib \
 		   $(shell pkg-config --cflags libctemplate_nothreads jansson 2>/dev/null) -MMD -MP
 LIBS		 = $(shell pkg-config --libs $(PKGS) libctemplate_nothreads 2>/dev/null) \
-		   -ldb -lpthread
+		   -ldb -lcrypt -lpthread
 
 LIBSRCS		 = $(sort $(wildcard lib/*.c))
 LIBOBJS		 = $(LIBSRCS:.c=.o) lib/render.o

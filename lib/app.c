@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "app.h"
 #include "arena.h"
 #include "clock.h"
@@ -74,6 +75,7 @@ static const struct route routes[] = {
 	{ "sessions", M_GET, sessions_list },
 	{ "sessions", M_DELETE, sessions_revoke_others },
 	{ "sessions/", M_DELETE, sessions_revoke_one },
+	{ "admin/", M_ANY, admin_handle },
 	{ "health/alive", M_GET, health_alive },
 	{ "health/ready", M_GET, health_ready },
 };
@@ -116,6 +118,8 @@ method_bit(const char *m)
 		return M_POST;
 	if (strcmp(m, "DELETE") == 0)
 		return M_DELETE;
+	if (strcmp(m, "PUT") == 0)
+		return 0x08;
 	return 0x80;
 }
 

@@ -83,6 +83,8 @@ static const struct key keys[] = {
 	{ "identity.default_schema_id", K_STR },
 	{ "identity.schemas", K_SCHEMAS },
 	{ "gatehouse.templates_dir", K_STR },
+	{ "gatehouse.admin.api_key", K_STR },
+	{ "gatehouse.admin.api_key_file", K_STR },
 	{ "gatehouse.max_body_size", K_BYTES },
 	{ "gatehouse.db_cache_size", K_BYTES },
 };
@@ -569,6 +571,57 @@ get_hooks(struct ctx *c, struct config *cfg)
 	return 0;
 }
 
+/*
+ * The admin API is off unless a key is configured, inline or in a file
+ * (so the key can live outside a config that is shared or versioned).
+ * Only its SHA-256 is kept: requests are compared hash to hash.
+ */
+static int
+get_admin_key(struct ctx *c, struct config *cfg)
+{
+	yaml_node_t	*inl = lookup(c, "gatehouse.admin.api_key");
+	yaml_node_t	*file = lookup(c, "gatehouse.admin.api_key_file");
+	char		 buf[512], *path;
+	FILE		*fp;
+	size_t		 n;
+
+	if (inl != NULL && file != NULL)
+		return fail(c, file, "gatehouse.admin.api_key_file",
+		    "set api_key or api_key_file, not both");
+	if (inl != NULL) {
+		if (strlen(scalar(inl)) < 32)
+			return fail(c, inl, "gatehouse.admin.api_key",
+			    "use at least 32 characters");
+		crypto_sha256(scalar(inl), strlen(scalar(inl)),
+		    cfg->admin_key_hash);
+		cfg->admin_enabled = 1;
+		return 0;
+	}
+	if (file == NULL)
+		return 0;
+	path = resolve(c, scalar(file));
+	if ((fp = fopen(path, "r")) == NULL) {
+		fail(c, file, "gatehouse.admin.api_key_file", "%s: %s", path,
+		    strerror(errno));
+		free(path);
+		return -1;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	free(path);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (strlen(buf) < 32) {
+		crypto_wipe(buf, sizeof(buf));
+		return fail(c, file, "gatehouse.admin.api_key_file",
+		    "the key in the file must be at least 32 characters");
+	}
+	crypto_sha256(buf, strlen(buf), cfg->admin_key_hash);
+	crypto_wipe(buf, sizeof(buf));
+	cfg->admin_enabled = 1;
+	return 0;
+}
+
 /* Split the base URL into origin and path; both are derived, not configured. */
 static int
 split_base(struct ctx *c, struct config *cfg)
@@ -760,6 +813,9 @@ fill(struct ctx *c, struct config *cfg)
 	    (uint64_t)1 << 30, &b) == -1)
 		return -1;
 	cfg->db_cache = (size_t)b;
+
+	if (get_admin_key(c, cfg) == -1)
+		return -1;
 
 	/*
 	 * Browsers apply form-action to the redirect that follows a form

@@ -82,6 +82,8 @@ struct config {
 	size_t		 db_cache;	/* bytes */
 	char		*csrf_cookie_name; /* csrf_token_<sha256(base_url)> */
 	char		*csp;		/* the Content-Security-Policy value */
+	unsigned char	 admin_key_hash[32]; /* SHA-256 of the admin API key */
+	int		 admin_enabled;	/* an admin key is configured */
 };
 
 /*

@@ -159,6 +159,9 @@ flatten(struct arena *a, json_t *v, const char *prefix, struct kvlist *out,
 		return RC_OK;
 	case JSON_NULL:
 		return RC_OK;
+	case JSON_ARRAY:
+		/* Only whole-document readers (the admin API) use lists. */
+		return RC_OK;
 	default:
 		return RC_BADREQ;
 	}

@@ -48,7 +48,8 @@ enum rc	 form_parse_urlencoded(struct arena *a, const char *p, size_t n,
 /*
  * Parse a JSON object body and flatten it into dotted keys; *root gets the
  * parsed document.  Strings keep their value, numbers and booleans their
- * JSON text, null is skipped, arrays are refused.  RC_OK or RC_BADREQ.
+ * JSON text; null and arrays are left out of the flat list (the admin API
+ * reads them from *root).  RC_OK or RC_BADREQ.
  */
 enum rc	 form_parse_json(struct arena *a, const char *p, size_t n,
 	    struct kvlist *out, json_t **root);

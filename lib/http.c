@@ -154,10 +154,21 @@ http_parse(struct req *r, http_param_fn *param, http_read_fn *rd, void *ctx)
 	r->method = param(ctx, "REQUEST_METHOD");
 	if (r->method == NULL)
 		return RC_BADREQ;
-	if ((uri = param(ctx, "REQUEST_URI")) == NULL)
-		uri = param(ctx, "SCRIPT_NAME");
-	if (uri == NULL)
-		uri = "/";
+	if ((uri = param(ctx, "REQUEST_URI")) == NULL || *uri == '\0') {
+		/*
+		 * REQUEST_URI is not part of CGI/1.1 (RFC 3875): without it
+		 * the path is SCRIPT_NAME + PATH_INFO, so /cgi-bin/x.cgi/login
+		 * routes to "login" rather than to the root page.
+		 */
+		const char *sn = param(ctx, "SCRIPT_NAME");
+		const char *pi = param(ctx, "PATH_INFO");
+
+		qs = param(ctx, "QUERY_STRING");
+		uri = arena_printf(r->a, "%s%s%s%s", sn ? sn : "",
+		    pi ? pi : "", qs && *qs ? "?" : "", qs && *qs ? qs : "");
+		if (*uri != '/')
+			uri = arena_printf(r->a, "/%s", uri);
+	}
 	r->path = route_path(r, uri, param(ctx, "PATH_INFO"));
 	r->request_url = arena_printf(r->a, "%s%s", r->cfg->origin, uri);
 
@@ -172,9 +183,10 @@ http_parse(struct req *r, http_param_fn *param, http_read_fn *rd, void *ctx)
 	r->user_agent = param(ctx, "HTTP_USER_AGENT");
 	r->remote_addr = param(ctx, "REMOTE_ADDR");
 	r->session_token = param(ctx, "HTTP_X_SESSION_TOKEN");
-	if (r->session_token == NULL &&
-	    (auth = param(ctx, "HTTP_AUTHORIZATION")) != NULL &&
-	    strncasecmp(auth, "Bearer ", 7) == 0)
+	r->authorization = auth = param(ctx, "HTTP_AUTHORIZATION");
+	if (r->session_token == NULL && auth != NULL &&
+	    strncasecmp(auth, "Bearer ", 7) == 0 &&
+	    strncmp(r->path, "admin/", 6) != 0)
 		r->session_token = auth + 7;
 
 	ct = param(ctx, "CONTENT_TYPE");

@@ -54,6 +54,7 @@ struct req {
 	const char	*user_agent;
 	const char	*remote_addr;
 	const char	*session_token;	/* X-Session-Token or Bearer */
+	const char	*authorization;	/* the Authorization header */
 	int		 body_json;	/* Content-Type: application/json */
 	int		 wants_json;	/* Accept prefers JSON, or body_json */
 	enum rc		 body_rc;	/* RC_OK, RC_BADREQ, RC_TOOBIG, RC_MEDIA */

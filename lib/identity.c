@@ -14,6 +14,7 @@
 #include "http.h"
 #include "identity.h"
 #include "schema.h"
+#include "session.h"
 #include "store.h"
 
 char *
@@ -62,16 +63,19 @@ identity_create(struct req *r, json_t *traits, const char *phc, json_t **out)
 	if ((rc = crypto_uuid(id)) != RC_OK)
 		return rc;
 	now = clock_rfc3339(r->a, r->now_us);
-	rec = json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:s, s:s,"
-	    " s:{s:{s:s, s:[s], s:{s:s}, s:i, s:s, s:s}}}",
+	rec = json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:s, s:s, s:{}}",
 	    "id", id, "schema_id", r->cfg->schema_id, "state", "active",
 	    "traits", traits, "created_at", now, "updated_at", now,
-	    "state_changed_at", now, "available_aal", "aal1",
-	    "credentials", "password", "type", "password", "identifiers", ident,
-	    "config", "hashed_password", phc, "version", 0,
-	    "created_at", now, "updated_at", now);
+	    "state_changed_at", now, "available_aal", "aal1", "credentials");
+	if (rec != NULL && phc != NULL)
+		json_object_set_new(json_object_get(rec, "credentials"),
+		    "password", json_pack("{s:s, s:[s], s:{s:s}, s:i, s:s, s:s}",
+		    "type", "password", "identifiers", ident, "config",
+		    "hashed_password", phc, "version", 0, "created_at", now,
+		    "updated_at", now));
 	if (rec == NULL)
 		return RC_SYSTEM;
+	json_object_set_new(rec, "identifier", json_string(ident));
 	key = index_key(r, ident);
 	store_mark_durable(r->store);
 	if ((rc = store_put(r->store, STORE_IDENTIFIERS, r->txn, key,
@@ -202,6 +206,7 @@ identity_update_traits(struct req *r, json_t *ident, json_t *traits)
 		if (pw != NULL)
 			json_object_set_new(pw, "identifiers",
 			    json_pack("[s]", neu));
+		json_object_set_new(ident, "identifier", json_string(neu));
 	}
 	json_object_set(ident, "traits", traits);
 	return save(r, ident);
@@ -212,9 +217,15 @@ identity_set_password(struct req *r, json_t *ident, const char *phc)
 {
 	json_t	*pw = json_object_get(json_object_get(ident, "credentials"),
 	    "password");
+	const char *now = clock_rfc3339(r->a, r->now_us);
 
-	if (pw == NULL)
-		return RC_SYSTEM;
+	if (pw == NULL) {
+		pw = json_pack("{s:s, s:[s], s:{}, s:i, s:s, s:s}", "type",
+		    "password", "identifiers", identity_identifier(ident),
+		    "config", "version", 0, "created_at", now, "updated_at", now);
+		json_object_set_new(json_object_get(ident, "credentials"),
+		    "password", pw);
+	}
 	json_object_set_new(json_object_get(pw, "config"), "hashed_password",
 	    json_string(phc));
 	json_object_set_new(pw, "updated_at",
@@ -233,9 +244,34 @@ identity_password_hash(const json_t *ident)
 const char *
 identity_identifier(const json_t *ident)
 {
-	return json_string_value(json_array_get(json_object_get(
+	const char *v = json_string_value(json_array_get(json_object_get(
 	    json_object_get(json_object_get(ident, "credentials"), "password"),
 	    "identifiers"), 0));
+
+	/* An identity imported without a password still has its index key. */
+	return v != NULL ? v : json_string_value(json_object_get(ident,
+	    "identifier"));
+}
+
+enum rc
+identity_delete(struct req *r, json_t *ident)
+{
+	const char	*id = json_string_value(json_object_get(ident, "id"));
+	const char	*ident_key = identity_identifier(ident), *key;
+	size_t		 n;
+	enum rc		 rc;
+
+	store_mark_durable(r->store);
+	if ((rc = session_revoke_all(r, id, NULL, &n)) != RC_OK)
+		return rc;
+	if (ident_key != NULL) {
+		key = index_key(r, ident_key);
+		rc = store_del(r->store, STORE_IDENTIFIERS, r->txn, key,
+		    strlen(key));
+		if (rc != RC_OK && rc != RC_NOTFOUND)
+			return rc;
+	}
+	return store_del(r->store, STORE_IDENTITIES, r->txn, id, strlen(id));
 }
 
 json_t *

@@ -69,6 +69,12 @@ enum rc	 identity_save(struct req *r, json_t *ident);
  */
 int	 identity_has_mfa(const json_t *ident);
 
+/*
+ * Delete an identity with its identifier index entry and all its
+ * sessions.  RC_OK or store errors.
+ */
+enum rc	 identity_delete(struct req *r, json_t *ident);
+
 /* The stored password hash, or NULL. */
 const char *identity_password_hash(const json_t *ident);
 

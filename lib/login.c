@@ -14,6 +14,7 @@
 #include "flow.h"
 #include "http.h"
 #include "identity.h"
+#include "password.h"
 #include "pwhash.h"
 #include "selfservice.h"
 #include "session.h"
@@ -189,6 +190,15 @@ submit_password(struct req *r, struct flow *f)
 	if (vrc != RC_OK) {
 		flow_msg(f, text_msg(MSG_INVALID_CREDENTIALS));
 		return RC_INVALID;
+	}
+
+	/* An imported (bcrypt, PBKDF2) or weaker hash is upgraded now. */
+	if (pwhash_needs_rehash(phc, &r->cfg->argon2)) {
+		const char	*neu;
+
+		if ((rc = password_hash(r, pw, &neu)) != RC_OK ||
+		    (rc = identity_set_password(r, ident, neu)) != RC_OK)
+			return rc;
 	}
 	if (s != NULL && f->refresh)
 		rc = session_add_method(r, s, "password", "aal1");

@@ -27,11 +27,25 @@ enum rc	 pwhash_hash(struct arena *a, const struct pwhash_params *p,
 	    const char *pw, size_t len, char **out);
 
 /*
- * Check pw against a stored PHC string.  RC_OK on a match, RC_DENIED on a
- * mismatch, RC_BADREQ if the stored string is not an argon2 hash.  The
- * comparison inside libargon2 is constant-time.
+ * Check pw against a stored hash: argon2id / argon2i (PHC strings), and
+ * the formats identities may be imported with -- bcrypt ($2a$, $2b$,
+ * $2y$, via libcrypt) and PBKDF2 ($pbkdf2-sha256$ / $pbkdf2-sha512$
+ * "i=<iterations>,l=<length>$<salt>$<hash>", base64, as Kratos writes
+ * them).  Costs beyond sane bounds are refused before any work (an
+ * imported hash must not be a denial of service).  RC_OK on a match,
+ * RC_DENIED on a mismatch, RC_BADREQ for an unknown or out-of-bounds
+ * format.  Comparisons are constant-time.
  */
 enum rc	 pwhash_verify(const char *phc, const char *pw, size_t len);
+
+/*
+ * 1 if a hash that just verified should be replaced: not argon2id, or
+ * argon2id with other parameters than p.
+ */
+int	 pwhash_needs_rehash(const char *phc, const struct pwhash_params *p);
+
+/* 1 if phc is a format pwhash_verify() understands (for imports). */
+int	 pwhash_is_supported(const char *phc);
 
 /*
  * Spend the time of one verification without a stored hash, so that an

@@ -49,6 +49,21 @@ save(struct req *r, struct session *s, int unique)
 	    sizeof(s->key), s->rec, unique);
 }
 
+/* The by-identity and by-id indexes of a newly stored session. */
+static enum rc
+index_add(struct req *r, struct session *s)
+{
+	const char	*id = json_string_value(json_object_get(s->rec, "id"));
+	enum rc		 rc;
+
+	if ((rc = store_put(r->store, STORE_SESSIONS_BY_IDENTITY, r->txn,
+	    s->identity_id, strlen(s->identity_id), s->key, sizeof(s->key),
+	    0)) != RC_OK)
+		return rc;
+	return store_put(r->store, STORE_SESSION_IDS, r->txn, id, strlen(id),
+	    s->key, sizeof(s->key), 0);
+}
+
 enum rc
 session_create(struct req *r, const json_t *ident, const char *method,
     struct session **out)
@@ -84,11 +99,7 @@ session_create(struct req *r, const json_t *ident, const char *method,
 	    "location", "");
 	if (s->rec == NULL)
 		return RC_SYSTEM;
-	if ((rc = save(r, s, 1)) != RC_OK)
-		return rc;
-	if ((rc = store_put(r->store, STORE_SESSIONS_BY_IDENTITY, r->txn,
-	    s->identity_id, strlen(s->identity_id), s->key,
-	    sizeof(s->key), 0)) != RC_OK)
+	if ((rc = save(r, s, 1)) != RC_OK || (rc = index_add(r, s)) != RC_OK)
 		return rc;
 	*out = s;
 	return RC_OK;
@@ -165,6 +176,25 @@ load(struct req *r, const char *token, struct session **out)
 	if (!str_has_prefix(token, TOKEN_PREFIX) || strlen(token) > 128)
 		return RC_OK;
 	crypto_sha256(token, strlen(token), key);
+	return load_key(r, key, out);
+}
+
+enum rc
+session_get_by_id(struct req *r, const char *id, struct session **out)
+{
+	void	*key;
+	size_t	 len;
+	enum rc	 rc;
+
+	*out = NULL;
+	if (!crypto_is_uuid(id))
+		return RC_OK;
+	rc = store_get(r->store, STORE_SESSION_IDS, r->txn, r->a, id,
+	    strlen(id), &key, &len, 0);
+	if (rc == RC_NOTFOUND || (rc == RC_OK && len != 32))
+		return RC_OK;
+	if (rc != RC_OK)
+		return rc;
 	return load_key(r, key, out);
 }
 
@@ -261,19 +291,23 @@ session_rotate(struct req *r, struct session *s)
 	crypto_sha256(token, strlen(token), s->key);
 	if ((rc = save(r, s, 1)) != RC_OK)
 		return rc;
-	return store_put(r->store, STORE_SESSIONS_BY_IDENTITY, r->txn,
-	    s->identity_id, strlen(s->identity_id), s->key, sizeof(s->key), 0);
+	return index_add(r, s);
 }
 
 enum rc
 session_revoke(struct req *r, struct session *s)
 {
-	enum rc	 rc;
+	const char	*id;
+	enum rc		 rc;
 
 	store_mark_durable(r->store);
 	rc = store_del_dup(r->store, STORE_SESSIONS_BY_IDENTITY, r->txn,
 	    s->identity_id, strlen(s->identity_id), s->key, sizeof(s->key));
 	if (rc != RC_OK && rc != RC_NOTFOUND)
+		return rc;
+	id = json_string_value(json_object_get(s->rec, "id"));
+	if (id != NULL && (rc = store_del(r->store, STORE_SESSION_IDS, r->txn,
+	    id, strlen(id))) != RC_OK && rc != RC_NOTFOUND)
 		return rc;
 	rc = store_del(r->store, STORE_SESSIONS, r->txn, s->key,
 	    sizeof(s->key));

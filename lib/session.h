@@ -58,6 +58,10 @@ enum rc	 session_rotate(struct req *r, struct session *s);
 enum rc	 session_list(struct req *r, const char *identity_id,
 	    struct session ***out, size_t *n);
 
+/* The active session with this id; *out NULL when there is none. */
+enum rc	 session_get_by_id(struct req *r, const char *id,
+	    struct session **out);
+
 /* Revoke every session of an identity except `keep` (may be NULL). */
 enum rc	 session_revoke_all(struct req *r, const char *identity_id,
 	    const struct session *keep, size_t *count);

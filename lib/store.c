@@ -22,6 +22,7 @@ static const char *const names[STORE__MAX] = {
 	"sessions.db",			/* STORE_SESSIONS */
 	"sessions_by_identity.db",	/* STORE_SESSIONS_BY_IDENTITY */
 	"flows.db",			/* STORE_FLOWS */
+	"session_ids.db",		/* STORE_SESSION_IDS */
 };
 
 /* Map a Berkeley DB return code; log the ones that are internal errors. */
@@ -452,6 +453,13 @@ sweep(struct store *s, enum store_db db, time_t now, size_t max)
 			if (db == STORE_SESSIONS) {
 				const char *iid = json_string_value(
 				    json_object_get(doc, "identity_id"));
+				const char *sid = json_string_value(
+				    json_object_get(doc, "id"));
+
+				if (sid != NULL && (rc = store_del(s,
+				    STORE_SESSION_IDS, txn, sid, strlen(sid))) !=
+				    RC_OK && rc != RC_NOTFOUND)
+					goto out;
 
 				if (iid != NULL && (rc = store_del_dup(s,
 				    STORE_SESSIONS_BY_IDENTITY, txn, iid,

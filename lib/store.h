@@ -32,6 +32,7 @@ enum store_db {
 	STORE_SESSIONS,			/* SHA-256(token) -> session record */
 	STORE_SESSIONS_BY_IDENTITY,	/* identity id -> SHA-256(token), dups */
 	STORE_FLOWS,			/* flow id -> flow record (also errors) */
+	STORE_SESSION_IDS,		/* session id -> SHA-256(token) */
 	STORE__MAX
 };
 

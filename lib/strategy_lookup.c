@@ -58,6 +58,42 @@ strategy_lookup_requested(const struct req *r)
 	return 0;
 }
 
+static const char *
+hash_of(const json_t *entry)
+{
+	const char *h = json_string_value(json_object_get(entry, "hash"));
+
+	return h != NULL ? h : "";
+}
+
+/*
+ * Codes imported from elsewhere (Kratos's 8-character codes, say) have no
+ * index letter: try each, exactly as typed (trimmed).  There are at most
+ * 64 and each hash is cheap.
+ */
+static json_t *
+imported_match(json_t *codes, const char *typed)
+{
+	char	 buf[80];
+	size_t	 i, n;
+	json_t	*c;
+
+	while (*typed == ' ')
+		typed++;
+	n = strlen(typed);
+	while (n > 0 && typed[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= sizeof(buf))
+		return NULL;
+	memcpy(buf, typed, n);
+	buf[n] = '\0';
+	json_array_foreach(codes, i, c)
+		if (json_is_true(json_object_get(c, "imported")) &&
+		    lookup_verify(hash_of(c), buf) == RC_OK)
+			return c;
+	return NULL;
+}
+
 void
 strategy_lookup_login_nodes(struct req *r, struct flow *f, const json_t *ident)
 {
@@ -95,9 +131,12 @@ strategy_lookup_login(struct req *r, struct flow *f, struct session *s)
 	}
 	canon = lookup_normalise(r->a, typed, &idx);
 	entry = canon ? json_array_get(codes, (size_t)idx) : NULL;
-	if (entry == NULL || lookup_verify(json_string_value(json_object_get(
-	    entry, "hash")) ? json_string_value(json_object_get(entry,
-	    "hash")) : "", canon) != RC_OK) {
+	if (entry != NULL && (json_is_true(json_object_get(entry, "imported")) ||
+	    lookup_verify(hash_of(entry), canon) != RC_OK))
+		entry = NULL;
+	if (entry == NULL)
+		entry = imported_match(codes, typed);
+	if (entry == NULL) {
 		flow_msg(f, text_msg(MSG_LOOKUP_INVALID));
 		return RC_INVALID;
 	}
