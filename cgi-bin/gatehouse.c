@@ -8,6 +8,7 @@
  *   gatehouse.fcgi init-config FILE --base-url URL --state-dir DIR
  *       [--templates-dir DIR] [--schema FILE]
  *   gatehouse.fcgi check-config FILE
+ *   gatehouse.fcgi identities|sessions|db ...   (see lib/cli.c)
  *
  * The configuration file comes from $GATEHOUSE_CONFIG, else gatehouse.yml
  * beside the program.
@@ -23,6 +24,7 @@
 #include <fcgiapp.h>
 
 #include "app.h"
+#include "cli.h"
 #include "config.h"
 #include "log.h"
 
@@ -168,6 +170,8 @@ main(int argc, char **argv)
 	FCGX_Request		 req;
 	struct sigaction	 sa;
 
+	if (argc > 1 && cli_is_command(argv[1]))
+		return cli_main(argc, argv);
 	if (argc > 1)
 		return cli(argc, argv);
 	log_init("gatehouse");
