@@ -83,6 +83,11 @@ static const struct key keys[] = {
 	{ "identity.default_schema_id", K_STR },
 	{ "identity.schemas", K_SCHEMAS },
 	{ "gatehouse.templates_dir", K_STR },
+	{ "gatehouse.throttle.enabled", K_BOOL },
+	{ "gatehouse.throttle.account_free_attempts", K_INT },
+	{ "gatehouse.throttle.ip_free_attempts", K_INT },
+	{ "gatehouse.throttle.base_delay", K_DURATION },
+	{ "gatehouse.throttle.max_delay", K_DURATION },
 	{ "gatehouse.admin.api_key", K_STR },
 	{ "gatehouse.admin.api_key_file", K_STR },
 	{ "gatehouse.max_body_size", K_BYTES },
@@ -815,6 +820,17 @@ fill(struct ctx *c, struct config *cfg)
 	cfg->db_cache = (size_t)b;
 
 	if (get_admin_key(c, cfg) == -1)
+		return -1;
+	if (get_bool(c, "gatehouse.throttle.enabled", 1,
+	    &cfg->throttle_enabled) == -1 ||
+	    get_int(c, "gatehouse.throttle.account_free_attempts", 5, 1, 99,
+	    &cfg->throttle_account_free) == -1 ||
+	    get_int(c, "gatehouse.throttle.ip_free_attempts", 50, 1, 100000,
+	    &cfg->throttle_ip_free) == -1 ||
+	    get_duration(c, "gatehouse.throttle.base_delay", 1, 1,
+	    &cfg->throttle_base_delay) == -1 ||
+	    get_duration(c, "gatehouse.throttle.max_delay", 900, 1,
+	    &cfg->throttle_max_delay) == -1)
 		return -1;
 
 	/*

@@ -17,6 +17,13 @@
 #include "str.h"
 #include "strategy.h"
 
+/*
+ * Housekeeping keeps an expired flow for an hour, so a late submission
+ * still gets "expired, here is a new one" (410, use_flow_id) rather than
+ * "unknown".
+ */
+#define EXPIRED_KEPT	3600
+
 static const char *const kinds[FLOW__MAX] = {
 	"login",		/* FLOW_LOGIN */
 	"registration",		/* FLOW_REGISTRATION */
@@ -170,7 +177,7 @@ flow_save(struct req *r, struct flow *f)
 	rec = json_pack("{s:s, s:b, s:I, s:I, s:I, s:s*, s:s*, s:s*, s:b,"
 	    " s:s*, s:s*, s:s*, s:s*, s:{s:O, s:O}, s:O}",
 	    "kind", kinds[f->kind], "api", f->api,
-	    "exp", (json_int_t)(f->expires_us / 1000000),
+	    "exp", (json_int_t)(f->expires_us / 1000000 + EXPIRED_KEPT),
 	    "issued_us", (json_int_t)f->issued_us,
 	    "expires_us", (json_int_t)f->expires_us,
 	    "request_url", f->request_url, "return_to", f->return_to,

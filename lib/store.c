@@ -23,6 +23,7 @@ static const char *const names[STORE__MAX] = {
 	"sessions_by_identity.db",	/* STORE_SESSIONS_BY_IDENTITY */
 	"flows.db",			/* STORE_FLOWS */
 	"session_ids.db",		/* STORE_SESSION_IDS */
+	"throttle.db",			/* STORE_THROTTLE */
 };
 
 /* Map a Berkeley DB return code; log the ones that are internal errors. */
@@ -502,6 +503,7 @@ store_housekeep(struct store *s, struct arena *a, time_t now, size_t max)
 	(void)a;
 	(void)sweep(s, STORE_FLOWS, now, max);
 	(void)sweep(s, STORE_SESSIONS, now, max);
+	(void)sweep(s, STORE_THROTTLE, now, max);
 
 	/* Checkpoint at most once a minute, and only after 1 MiB of log. */
 	if (now - s->last_checkpoint >= 60) {

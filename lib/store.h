@@ -33,6 +33,7 @@ enum store_db {
 	STORE_SESSIONS_BY_IDENTITY,	/* identity id -> SHA-256(token), dups */
 	STORE_FLOWS,			/* flow id -> flow record (also errors) */
 	STORE_SESSION_IDS,		/* session id -> SHA-256(token) */
+	STORE_THROTTLE,			/* "acct:.."/"ip:.." -> failure counter */
 	STORE__MAX
 };
 

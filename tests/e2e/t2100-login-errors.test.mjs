@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { suite, useServer, skipReason } from './lib/server.mjs';
 import {
 	Client, HTML_ACCEPT, SESSION_COOKIE, flowMessageIds, findNode, uniqueEmail, strongPassword,
-	openFlowPage, assertRedirectToFlow, assertRedirectTo, registerJson, loginHtml, createFlowJson,
+	openFlowPage, assertRedirectToFlow, assertRedirectTo, registerJson, createFlowJson,
 	submitFlowJson, assertSignedOut, assertSignedIn, expectHtmlError, expectJsonError, mustLoginHtml,
 } from './lib/flows.mjs';
 

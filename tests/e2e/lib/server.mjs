@@ -26,12 +26,18 @@ export const PROG = path.join(ROOT, 'cgi-bin', 'gatehouse.fcgi');
 export const E2E_DIR = path.join(ROOT, 'tests', 'e2e');
 export const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
 
-// Settings that keep the suite fast.  Applied unless opts.config names the
-// same key; the `ifPresent` ones only when init-config wrote that key (the
+// Settings the suite runs with.  Applied unless opts.config names the same
+// key; the `ifPresent` ones only when init-config wrote that key (the
 // program refuses unknown keys).
-const FAST_DEFAULTS = [
+//  - argon2 lowered so that sign-ups take milliseconds;
+//  - after registration only the Kratos `session` hook, so a sign-up lands
+//    on the default return URL (t1200 covers the generated config's
+//    second-factor setup prompt);
+//  - no breached-password look-ups (there is no network).
+const SUITE_DEFAULTS = [
 	{ key: 'hashers.argon2.memory', value: '8MB' },
 	{ key: 'hashers.argon2.iterations', value: 1 },
+	{ key: 'selfservice.flows.registration.after.password.hooks', value: [{ hook: 'session' }], ifPresent: true },
 	{ key: 'selfservice.methods.password.config.haveibeenpwned_enabled', value: false, ifPresent: true },
 ];
 
@@ -166,7 +172,8 @@ process.on('exit', () => {
 });
 
 /*
- * Start a server.  opts: { config: {dotted.key: value}, workers, env,
+ * Start a server.  opts: { config: {dotted.key: value (undefined deletes
+ * the key)}, keepGeneratedConfig: [keys left as init-config wrote them], workers, env,
  * readyTimeoutMs }.  Returns { url, port, dir, varDir, configPath, pid,
  * stop(), workerPids(), errorLog(), errorLogTail(n), output() }.
  */
@@ -205,7 +212,7 @@ export async function startServer(opts = {}) {
 		} catch (e) {
 			throw new Error(`gatehouse.fcgi init-config failed (exit ${e.code}): ${e.stderr || e.message}`);
 		}
-		await editConfig(configPath, opts.config || {});
+		await editConfig(configPath, opts.config || {}, opts.keepGeneratedConfig || []);
 		try {	// as `make run` does: a bad config fails here, not as a 503 loop
 			await execFileP(PROG, ['check-config', configPath], { timeout: 15000 });
 		} catch (e) {
@@ -323,21 +330,26 @@ export async function startServer(opts = {}) {
 	}
 }
 
+function asNode(doc, v) {
+	return v !== null && typeof v === 'object' ? doc.createNode(v) : v;
+}
+
 /* Apply dotted-path overrides to the YAML file written by init-config. */
-async function editConfig(configPath, overrides) {
+async function editConfig(configPath, overrides, keep) {
 	const text = await readFile(configPath, 'utf8');
 	const doc = YAML.parseDocument(text);
 	if (doc.errors.length) {
 		throw new Error(`init-config wrote YAML that does not parse: ${doc.errors[0].message}`);
 	}
-	for (const d of FAST_DEFAULTS) {
-		if (Object.hasOwn(overrides, d.key)) continue;
+	for (const d of SUITE_DEFAULTS) {
+		if (Object.hasOwn(overrides, d.key) || keep.includes(d.key)) continue;
 		const p = d.key.split('.');
 		if (d.ifPresent && !doc.hasIn(p)) continue;
-		doc.setIn(p, d.value);
+		doc.setIn(p, asNode(doc, d.value));
 	}
 	for (const [k, v] of Object.entries(overrides)) {
-		doc.setIn(k.split('.'), v);
+		if (v === undefined) doc.deleteIn(k.split('.'));
+		else doc.setIn(k.split('.'), asNode(doc, v));
 	}
 	await writeFile(configPath, doc.toString());
 }
