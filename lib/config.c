@@ -83,6 +83,8 @@ static const struct key keys[] = {
 	{ "identity.default_schema_id", K_STR },
 	{ "identity.schemas", K_SCHEMAS },
 	{ "gatehouse.templates_dir", K_STR },
+	{ "gatehouse.audit.log_file", K_STR },
+	{ "gatehouse.audit.notify_file", K_STR },
 	{ "gatehouse.throttle.enabled", K_BOOL },
 	{ "gatehouse.throttle.account_free_attempts", K_INT },
 	{ "gatehouse.throttle.ip_free_attempts", K_INT },
@@ -821,6 +823,15 @@ fill(struct ctx *c, struct config *cfg)
 
 	if (get_admin_key(c, cfg) == -1)
 		return -1;
+	if ((n = lookup(c, "gatehouse.audit.log_file")) != NULL) {
+		if (strcmp(scalar(n), "off") != 0)
+			cfg->audit_file = resolve(c, scalar(n));
+	} else {
+		cfg->audit_file = mem_alloc(strlen(cfg->state_dir) + 12);
+		sprintf(cfg->audit_file, "%s/audit.log", cfg->state_dir);
+	}
+	if ((n = lookup(c, "gatehouse.audit.notify_file")) != NULL)
+		cfg->notify_file = resolve(c, scalar(n));
 	if (get_bool(c, "gatehouse.throttle.enabled", 1,
 	    &cfg->throttle_enabled) == -1 ||
 	    get_int(c, "gatehouse.throttle.account_free_attempts", 5, 1, 99,
@@ -953,6 +964,8 @@ config_release(struct config *cfg)
 	free(cfg->csrf_cookie_name);
 	free(cfg->csp);
 	free(cfg->totp_issuer);
+	free(cfg->audit_file);
+	free(cfg->notify_file);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -84,6 +84,8 @@ struct config {
 	char		*csp;		/* the Content-Security-Policy value */
 	unsigned char	 admin_key_hash[32]; /* SHA-256 of the admin API key */
 	int		 admin_enabled;	/* an admin key is configured */
+	char		*audit_file;	/* NULL: no audit log */
+	char		*notify_file;	/* security-change spool, or NULL */
 	int		 throttle_enabled;
 	int64_t		 throttle_account_free;	/* failures before delays */
 	int64_t		 throttle_ip_free;

@@ -10,6 +10,7 @@
 
 #include "aal.h"
 #include "arena.h"
+#include "audit.h"
 #include "config.h"
 #include "flow.h"
 #include "http.h"
@@ -20,6 +21,7 @@
 #include "session.h"
 #include "strategy.h"
 #include "text.h"
+#include "throttle.h"
 #include "view.h"
 
 static void
@@ -150,6 +152,7 @@ submit_password(struct req *r, struct flow *f)
 	const char	*phc;
 	struct session	*s = NULL;
 	json_t		*ident = NULL;
+	int64_t		 retry;
 	enum rc		 rc, vrc;
 
 	f->active = "password";
@@ -172,6 +175,11 @@ submit_password(struct req *r, struct flow *f)
 	if (id == NULL || *id == '\0' || pw == NULL || *pw == '\0')
 		return RC_INVALID;
 
+	/* Throttled: refuse before any check, so a lock is no oracle. */
+	if ((rc = throttle_check(r, id, &retry)) == RC_DENIED)
+		return selfservice_throttled(r, f, retry);
+	if (rc != RC_OK)
+		return rc;
 	if (ident == NULL) {
 		rc = identity_get_by_identifier(r, id, &ident);
 		if (rc != RC_OK && rc != RC_NOTFOUND)
@@ -188,9 +196,17 @@ submit_password(struct req *r, struct flow *f)
 	} else
 		vrc = pwhash_verify(phc, pw, strlen(pw));
 	if (vrc != RC_OK) {
+		audit_event(r, "login.failure", ident ? json_string_value(
+		    json_object_get(ident, "id")) : NULL, "password");
+		if ((rc = throttle_fail(r, id)) != RC_OK)
+			return rc;
 		flow_msg(f, text_msg(MSG_INVALID_CREDENTIALS));
 		return RC_INVALID;
 	}
+	if ((rc = throttle_clear(r, id)) != RC_OK)
+		return rc;
+	audit_event(r, "login.success", json_string_value(json_object_get(
+	    ident, "id")), "password");
 
 	/* An imported (bcrypt, PBKDF2) or weaker hash is upgraded now. */
 	if (pwhash_needs_rehash(phc, &r->cfg->argon2)) {
@@ -217,6 +233,8 @@ submit(struct req *r, struct flow *f)
 	    strcmp(f->requested_aal, "aal2") == 0;
 	struct session	*s;
 	json_t		*ident;
+	const char	*key;
+	int64_t		 retry;
 	enum rc		 rc;
 
 	if (method != NULL && strcmp(method, "password") == 0 && !aal2 &&
@@ -234,10 +252,25 @@ submit(struct req *r, struct flow *f)
 		    "You can not requested a higher AAL (AAL2/AAL3) without an "
 		    "active session.", NULL);
 	f->active = strcmp(method, "totp") == 0 ? "totp" : "lookup_secret";
-	rc = strcmp(method, "totp") == 0 ? strategy_totp_login(r, f, s) :
-	    strategy_lookup_login(r, f, s);
+
+	/* Second factors have their own budget, per identity and per IP. */
+	key = arena_printf(r->a, "2fa:%s", s->identity_id);
+	if ((rc = throttle_check(r, key, &retry)) == RC_DENIED)
+		return selfservice_throttled(r, f, retry);
 	if (rc != RC_OK)
 		return rc;
+	rc = strcmp(method, "totp") == 0 ? strategy_totp_login(r, f, s) :
+	    strategy_lookup_login(r, f, s);
+	if (rc == RC_INVALID) {
+		audit_event(r, "login.failure", s->identity_id, f->active);
+		if ((rc = throttle_fail(r, key)) != RC_OK)
+			return rc;
+		return RC_INVALID;
+	}
+	if (rc != RC_OK || (rc = throttle_clear(r, key)) != RC_OK)
+		return rc;
+	audit_event(r, strcmp(method, "totp") == 0 ? "login.success" :
+	    "recovery_code.used", s->identity_id, f->active);
 	if ((rc = identity_get(r, s->identity_id, &ident)) != RC_OK)
 		return rc;
 	return selfservice_signed_in(r, f, s, ident, 0);

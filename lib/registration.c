@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aal.h"
+#include "audit.h"
 #include "config.h"
 #include "flow.h"
 #include "http.h"
@@ -100,6 +101,8 @@ submit(struct req *r, struct flow *f)
 	}
 	if (rc != RC_OK)
 		return rc;
+	audit_event(r, "registration", json_string_value(json_object_get(ident,
+	    "id")), "password");
 	if (!(r->cfg->registration_hooks & HOOK_SESSION))
 		return registered(r, f, ident);
 	if ((rc = session_create(r, ident, "password", &s)) != RC_OK)

@@ -8,6 +8,7 @@
 
 #include "aal.h"
 #include "arena.h"
+#include "audit.h"
 #include "clock.h"
 #include "config.h"
 #include "flow.h"
@@ -424,4 +425,19 @@ selfservice_continue(struct req *r, const struct flow *f, struct session *s,
 		    "redirect_browser_to", url));
 	http_redirect(r, url);
 	return RC_OK;
+}
+
+enum rc
+selfservice_throttled(struct req *r, struct flow *f, int64_t retry_after)
+{
+	audit_event(r, "throttled", NULL, f->active);
+	if (r->wants_json) {
+		http_header(r, "Retry-After", arena_printf(r->a, "%lld",
+		    (long long)retry_after));
+		return view_error(r, 429, "self_service_throttled", arena_printf(
+		    r->a, "Too many failed attempts. Please wait %lld seconds "
+		    "and try again.", (long long)retry_after), NULL);
+	}
+	flow_msg(f, text_msg(MSG_THROTTLED, (long)retry_after));
+	return RC_INVALID;
 }

@@ -87,6 +87,14 @@ enum rc	 selfservice_continue_with_identity(struct req *r,
 	    const struct flow *f, struct session *s, const json_t *ident,
 	    const char *url);
 
+/*
+ * Refuse an attempt because of throttling: JSON clients get 429 with
+ * Retry-After; browsers the flow again with message 4009001.  Returns
+ * what the submit handler should return.
+ */
+enum rc	 selfservice_throttled(struct req *r, struct flow *f,
+	    int64_t retry_after);
+
 /* The settings flow's identity, for embedding (settings.c). */
 enum rc	 settings_identity(struct req *r, const struct flow *f,
 	    json_t **ident);

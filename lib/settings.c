@@ -9,6 +9,7 @@
 
 #include "aal.h"
 #include "arena.h"
+#include "audit.h"
 #include "config.h"
 #include "flow.h"
 #include "form.h"
@@ -284,6 +285,7 @@ submit_password(struct req *r, struct flow *f, struct session *s,
 		return rc;
 	if ((rc = identity_set_password(r, ident, phc)) != RC_OK)
 		return rc;
+	audit_security_change(r, "password.changed", f->identity_id, NULL);
 	return saved(r, f, ident, 1);
 }
 
@@ -327,6 +329,10 @@ submit_mfa(struct req *r, struct flow *f, struct session *s, json_t *ident,
 		return refresh_required(r, f);
 	if ((rc = fn(r, f, s, ident, &out)) != RC_OK)
 		return rc;
+	if (out == STRATEGY_SAVED)
+		audit_security_change(r, identity_credential(ident, f->active) ?
+		    "second_factor.added" : "second_factor.removed",
+		    f->identity_id, f->active);
 	return saved(r, f, ident, out == STRATEGY_SAVED);
 }
 

@@ -100,6 +100,8 @@ static const struct entry catalogue[] = {
 	{ MSG_PASSWORD_SAME_AS_OLD, "error",
 	    "The new password must be different from the old password." },
 	{ MSG_EMAIL_INVALID, "error", "Enter a valid email address" },
+	{ MSG_THROTTLED, "error", "Too many failed attempts. Please wait %ld "
+	    "seconds and try again." },
 	{ MSG_LOGIN_EXPIRED, "error",
 	    "The login flow expired %.2f minutes ago, please try again." },
 	{ MSG_LOGIN_NO_STRATEGY, "error",
