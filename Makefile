@@ -20,7 +20,7 @@ CXXFLAGS	?= -O2 -g
 WARN		 = -Wall -Wextra -Werror -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wshadow -Wpointer-arith -Wvla \
 		   -Wformat=2 -Wno-format-nonliteral
-PKGS		 = libcrypto fcgi libargon2 liboath libqrencode libpng jansson \
+PKGS		 = libcrypto fcgi libargon2 liboath libqrencode libpng jansson libcurl \
 		   yaml-0.1
 ALL_CFLAGS	 = -std=c11 $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 		   -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
@@ -50,7 +50,7 @@ Q = @
 endif
 
 .PHONY: all run test deps test-deps unit unit-asan e2e fuzz-replay clean \
-	hdr-check lint style
+	hdr-check lint style install
 
 all: $(PROG)
 
@@ -104,7 +104,7 @@ $(ASAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(ASAN_DIR)/lib/libgatehouse.
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) $(shell pkg-config --cflags cmocka) \
-	    -c -o $@.o $<
+	    -MT $@ -c -o $@.o $<
 	$(Q)$(CXX) $(ASAN_FLAGS) -o $@ $@.o $(ASAN_DIR)/lib/libgatehouse.a $(LIBS) \
 	    $(shell pkg-config --libs cmocka)
 
@@ -114,9 +114,10 @@ $(ASAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(ASAN_DIR)/lib/libgatehouse.
 RUN_PKGS	 = build-essential pkg-config libfcgi-dev libfcgi-bin \
 		   libctemplate-dev libdb5.3-dev db5.3-util libssl-dev \
 		   libargon2-dev liboath-dev libqrencode-dev libpng-dev \
-		   libjansson-dev libyaml-dev lighttpd
+		   libjansson-dev libyaml-dev libcurl4-openssl-dev lighttpd
 # ... and the ones the tests need on top.
-TEST_PKGS	 = $(RUN_PKGS) libcmocka-dev oathtool zbar-tools chromium clang
+TEST_PKGS	 = $(RUN_PKGS) libcmocka-dev oathtool zbar-tools chromium clang \
+		   apache2 libapache2-mod-fcgid spawn-fcgi
 
 deps:
 	$(Q)sh tests/lib/install-packages.sh $(RUN_PKGS)
@@ -142,6 +143,40 @@ run: deps
 	$(Q)GATEHOUSE_ROOT=$(CURDIR) PORT=$(PORT) VAR_DIR=$(VAR_DIR) \
 	    CONFIG=$(abspath $(CONFIG)) WORKERS=$(WORKERS) \
 	    lighttpd -D -f lighttpd.conf
+
+# --- installing (no root needed) ---------------------------------------------
+#
+#   make install PREFIX=$HOME/gatehouse [DESTDIR=/tmp/stage]
+#
+# PREFIX gets the same layout as the checkout, so GATEHOUSE_ROOT=$(PREFIX)
+# works with lighttpd.conf: cgi-bin/gatehouse.fcgi (and gatehouse.cgi, the
+# same program for CGI), templates/, static/, etc/ (identity schema, an
+# example configuration, Apache and nginx examples), lighttpd.conf, and an
+# empty state directory var/ (mode 0700).  Nothing outside PREFIX is
+# touched; an existing var/ and gatehouse.yml are left as they are.
+
+PREFIX		?= $(HOME)/gatehouse
+INSTDIR		 = $(DESTDIR)$(PREFIX)
+
+install: $(PROG)
+	$(Q)install -d -m 755 $(INSTDIR)/cgi-bin $(INSTDIR)/templates \
+	    $(INSTDIR)/etc/apache $(INSTDIR)/etc/nginx
+	$(Q)install -m 755 $(PROG) $(INSTDIR)/cgi-bin/gatehouse.fcgi
+	$(Q)ln -sf gatehouse.fcgi $(INSTDIR)/cgi-bin/gatehouse.cgi
+	$(Q)install -m 644 templates/*.tpl $(INSTDIR)/templates/
+	$(Q)for f in $$(cd static && find . -type f); do \
+	    install -D -m 644 static/$$f $(INSTDIR)/static/$$f || exit 1; done
+	$(Q)install -m 644 etc/identity.schema.json etc/gatehouse.example.yml \
+	    $(INSTDIR)/etc/
+	$(Q)install -m 644 etc/apache/* $(INSTDIR)/etc/apache/
+	$(Q)install -m 644 etc/nginx/* $(INSTDIR)/etc/nginx/
+	$(Q)install -m 644 lighttpd.conf $(INSTDIR)/lighttpd.conf
+	$(Q)[ -d $(INSTDIR)/var ] || install -d -m 700 $(INSTDIR)/var
+	@echo "Installed in $(INSTDIR).  Next, write a configuration:"
+	@echo "  $(PREFIX)/cgi-bin/gatehouse.fcgi init-config $(PREFIX)/gatehouse.yml \\"
+	@echo "      --base-url https://example.org/account/ --state-dir $(PREFIX)/var \\"
+	@echo "      --templates-dir $(PREFIX)/templates --schema $(PREFIX)/etc/identity.schema.json"
+	@echo "and see README.md, \"Deploy\"."
 
 # --- tests ------------------------------------------------------------------
 
@@ -169,7 +204,7 @@ clean:
 	    tests/unit/*.o tests/unit/*.d $(UNITBINS) build -- -.d
 
 -include $(wildcard lib/*.d cgi-bin/*.d tests/unit/*.d) \
-	$(wildcard $(ASAN_DIR)/lib/*.d)
+	$(wildcard $(ASAN_DIR)/lib/*.d $(ASAN_DIR)/tests/unit/*.d)
 
 # Fuzz targets (libFuzzer, clang): `make fuzz` runs each for a bounded time,
 # `make fuzz-replay` (part of `make test`) replays each saved corpus.

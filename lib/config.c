@@ -70,6 +70,12 @@ static const struct key keys[] = {
 	{ "session.whoami.mfa_enrollment_grace", K_DURATION },
 	{ "selfservice.methods.password.config.min_password_length", K_INT },
 	{ "selfservice.methods.password.config.max_password_length", K_INT },
+	{ "selfservice.methods.password.config.identifier_similarity_check_enabled",
+	    K_BOOL },
+	{ "selfservice.methods.password.config.haveibeenpwned_enabled", K_BOOL },
+	{ "selfservice.methods.password.config.haveibeenpwned_host", K_STR },
+	{ "selfservice.methods.password.config.max_breaches", K_INT },
+	{ "selfservice.methods.password.config.ignore_network_errors", K_BOOL },
 	{ "session.lifespan", K_DURATION },
 	{ "session.cookie.name", K_STR },
 	{ "session.cookie.same_site", K_STR },
@@ -686,10 +692,15 @@ fill(struct ctx *c, struct config *cfg)
 	    split_base(c, cfg) == -1)
 		return -1;
 	{
+		/* The host name without a port, as Kratos uses. */
 		const char *host = cfg->origin + (cfg->https ? 8 : 7);
+		char	    hostname[256];
+		size_t	    hlen = *host == '[' ? strcspn(host, "]") + 1 :
+		    strcspn(host, ":");
 
-		if (get_str(c, "selfservice.methods.totp.config.issuer", host,
-		    &cfg->totp_issuer) == -1)
+		snprintf(hostname, sizeof(hostname), "%.*s", (int)hlen, host);
+		if (get_str(c, "selfservice.methods.totp.config.issuer",
+		    hostname, &cfg->totp_issuer) == -1)
 			return -1;
 		if (strchr(cfg->totp_issuer, ':') != NULL)
 			return fail(c, lookup(c,
@@ -736,6 +747,19 @@ fill(struct ctx *c, struct config *cfg)
 	    1024, 64, 4096, &v) == -1)
 		return -1;
 	cfg->password_max = (size_t)v;
+	if (get_bool(c, "selfservice.methods.password.config."
+	    "identifier_similarity_check_enabled", 1,
+	    &cfg->password_similarity) == -1 ||
+	    get_bool(c, "selfservice.methods.password.config."
+	    "haveibeenpwned_enabled", 0, &cfg->hibp_enabled) == -1 ||
+	    get_str(c, "selfservice.methods.password.config."
+	    "haveibeenpwned_host", "api.pwnedpasswords.com",
+	    &cfg->hibp_host) == -1 ||
+	    get_int(c, "selfservice.methods.password.config.max_breaches", 0,
+	    0, 1000000000, &cfg->hibp_max_breaches) == -1 ||
+	    get_bool(c, "selfservice.methods.password.config."
+	    "ignore_network_errors", 1, &cfg->hibp_ignore_errors) == -1)
+		return -1;
 	if (cfg->password_max < cfg->password_min)
 		return fail(c, lookup(c,
 		    "selfservice.methods.password.config.max_password_length"),
@@ -965,6 +989,7 @@ config_release(struct config *cfg)
 	free(cfg->csp);
 	free(cfg->totp_issuer);
 	free(cfg->audit_file);
+	free(cfg->hibp_host);
 	free(cfg->notify_file);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -1005,6 +1030,15 @@ config_write_default(const char *path, const char *base_url,
 
 	if (!is_http_url(base_url)) {
 		fprintf(stderr, "--base-url: expected an absolute http(s) URL\n");
+		return -1;
+	}
+
+	/* The values go into double-quoted YAML: keep them plain. */
+	if (strpbrk(base_url, "\"\\\n") || strpbrk(state_dir, "\"\\\n") ||
+	    strpbrk(templates_dir, "\"\\\n") ||
+	    strpbrk(schema_path, "\"\\\n")) {
+		fprintf(stderr, "init-config: paths and URLs must not contain "
+		    "quotes, backslashes or newlines\n");
 		return -1;
 	}
 	if (random_secret(cookie, 48) == -1 || random_secret(cipher, 32) == -1)

@@ -63,6 +63,11 @@ struct config {
 	int		 password_enabled;
 	size_t		 password_min;
 	size_t		 password_max;
+	int		 password_similarity;	/* refuse ~identifier passwords */
+	int		 hibp_enabled;		/* ask the range API */
+	char		*hibp_host;		/* host, or http(s) base URL */
+	int64_t		 hibp_max_breaches;
+	int		 hibp_ignore_errors;
 	int64_t		 session_lifespan;
 	char		*cookie_name;
 	char		*cookie_same_site; /* "Lax", "Strict" or "None" */

@@ -83,8 +83,10 @@ flow_rotate_csrf(struct req *r)
 
 	/* Later code in this request sees the new cookie. */
 	for (i = 0; i < r->cookies.n; i++)
-		if (strcmp(r->cookies.v[i].key, r->cfg->csrf_cookie_name) == 0)
+		if (strcmp(r->cookies.v[i].key, r->cfg->csrf_cookie_name) == 0) {
 			r->cookies.v[i].val = v;
+			break;
+		}
 	if (i == r->cookies.n)
 		kv_add(r->a, &r->cookies, r->cfg->csrf_cookie_name, v);
 	return RC_OK;
@@ -492,6 +494,28 @@ url_below(const char *url, const char *prefix)
 	    url[n] == '#';
 }
 
+/*
+ * A "." or ".." path segment, ended by '/', '?', '#' or the end: a browser
+ * resolves it, which would escape the allowed path prefix.
+ */
+static int
+has_dot_segment(const char *url)
+{
+	const char	*p = strstr(url, "://");
+	const char	*end;
+
+	p = p ? strchr(p + 3, '/') : url;
+	for (; p != NULL && *p == '/'; p = strchr(p + 1, '/')) {
+		end = p + 1 + strcspn(p + 1, "/?#");
+		if ((end - p == 2 && p[1] == '.') ||
+		    (end - p == 3 && p[1] == '.' && p[2] == '.'))
+			return 1;
+		if (*end != '/')
+			break;
+	}
+	return 0;
+}
+
 int
 flow_return_to_allowed(const struct config *cfg, const char *url)
 {
@@ -502,8 +526,8 @@ flow_return_to_allowed(const struct config *cfg, const char *url)
 		if ((unsigned char)url[i] <= ' ' || url[i] == '\\' ||
 		    url[i] == 0x7f)
 			return 0;
-	if (strstr(url, "/../") != NULL || strstr(url, "/./") != NULL ||
-	    strstr(url, "%2e") != NULL || strstr(url, "%2E") != NULL)
+	if (has_dot_segment(url) || strstr(url, "%2e") != NULL ||
+	    strstr(url, "%2E") != NULL)
 		return 0;
 	if (url_below(url, cfg->base_url))
 		return 1;

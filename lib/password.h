@@ -12,13 +12,23 @@ struct flow;
 struct req;
 
 /*
- * Check a new password against the policy (length in bytes between
- * min_password_length and max_password_length; never truncated).  On
- * failure attaches 4000032 / 4000033 to the flow's `password` node and
- * returns RC_INVALID.  Pure apart from the flow.
+ * Check a new password against the policy, cheapest rule first: length in
+ * bytes between min_password_length and max_password_length (never
+ * truncated; 4000032 / 4000033), not too similar to the identifier
+ * (4000031, Kratos's rule), not a common password (4000005) and not
+ * breached (4000034, see breach.h).  On failure the message is attached
+ * to the flow's `password` node and RC_INVALID returned; store errors
+ * are returned as they are.
  */
 enum rc	 password_check_policy_or_msg(struct req *r, struct flow *f,
-	    const char *pw);
+	    const char *pw, const char *identifier);
+
+/*
+ * Kratos's similarity rule, on lower-cased strings of at most 256 bytes:
+ * Levenshtein distance below 5, or a longest common substring longer
+ * than half the password.  1 if too similar.
+ */
+int	 password_too_similar(const char *pw, const char *identifier);
 
 /* Hash pw with the configured parameters into the arena. */
 enum rc	 password_hash(struct req *r, const char *pw, const char **out);

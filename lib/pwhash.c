@@ -62,14 +62,18 @@ verify_bcrypt(const char *phc, const char *pw, size_t len)
 
 	/* "$2b$12$" + 53 characters; a cost above 15 is a DoS, not a hash. */
 	if (strlen(phc) != 60 || sscanf(phc + 4, "%2d$", &cost) != 1 ||
-	    cost < 4 || cost > 15 || strlen(pw) != len || len > 72)
+	    cost < 4 || cost > 15 || strlen(pw) != len)
 		return RC_BADREQ;
 	cd = calloc(1, sizeof(*cd));
 	if (cd == NULL)
 		return RC_CRYPTO;
+	/*
+	 * bcrypt reads only 72 bytes; a longer password must not match on
+	 * its prefix, but it still costs the same hash (no timing tell).
+	 */
 	out = crypt_r(pw, phc, cd);
-	rc = out != NULL && crypto_eq(out, strlen(out), phc, strlen(phc)) ?
-	    RC_OK : RC_DENIED;
+	rc = out != NULL && len <= 72 && crypto_eq(out, strlen(out), phc,
+	    strlen(phc)) ? RC_OK : RC_DENIED;
 	crypto_wipe(cd, sizeof(*cd));
 	free(cd);
 	return rc;

@@ -14,6 +14,7 @@
 #include "http.h"
 #include "identity.h"
 #include "password.h"
+#include "schema.h"
 #include "selfservice.h"
 #include "session.h"
 #include "store.h"
@@ -90,8 +91,12 @@ submit(struct req *r, struct flow *f)
 		    "password"));
 		return RC_INVALID;
 	}
-	if (password_check_policy_or_msg(r, f, pw) != RC_OK || trc != RC_OK)
+	if (trc != RC_OK)
 		return RC_INVALID;
+	if ((rc = password_check_policy_or_msg(r, f, pw, json_string_value(
+	    json_object_get(traits, r->cfg->schema->identifier->name)))) !=
+	    RC_OK)
+		return rc;
 	if ((rc = password_hash(r, pw, &phc)) != RC_OK)
 		return rc;
 	rc = identity_create(r, traits, phc, &ident);

@@ -23,7 +23,8 @@ struct req;
 
 struct session {
 	json_t		*rec;		/* the stored record */
-	const char	*token;		/* only when just created */
+	const char	*token;		/* when created, rotated, or sent as
+					   X-Session-Token / Bearer */
 	unsigned char	 key[32];	/* SHA-256 of the token */
 	const char	*identity_id;
 	int64_t		 expires_us;

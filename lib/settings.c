@@ -275,8 +275,9 @@ submit_password(struct req *r, struct flow *f, struct session *s,
 	}
 	if (!aal_is_privileged(r, s, ident))
 		return refresh_required(r, f);
-	if (password_check_policy_or_msg(r, f, pw) != RC_OK)
-		return RC_INVALID;
+	if ((rc = password_check_policy_or_msg(r, f, pw,
+	    identity_identifier(ident))) != RC_OK)
+		return rc;
 	if (old != NULL && pwhash_verify(old, pw, strlen(pw)) == RC_OK) {
 		flow_node_msg(f, "password", text_msg(MSG_PASSWORD_SAME_AS_OLD));
 		return RC_INVALID;

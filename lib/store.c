@@ -24,6 +24,7 @@ static const char *const names[STORE__MAX] = {
 	"flows.db",			/* STORE_FLOWS */
 	"session_ids.db",		/* STORE_SESSION_IDS */
 	"throttle.db",			/* STORE_THROTTLE */
+	"breached.db",			/* STORE_BREACHED */
 };
 
 /* Map a Berkeley DB return code; log the ones that are internal errors. */
@@ -57,6 +58,24 @@ errcall(const DB_ENV *env, const char *prefix, const char *msg)
 	(void)env;
 	(void)prefix;
 	log_warnx("berkeley db: %s", msg);
+}
+
+/* 1 if db holds at least one record (checked once at open). */
+static int
+has_records(struct store *s, enum store_db db)
+{
+	DBC	*c;
+	DBT	 k, v;
+	int	 ret;
+
+	if (s->db[db]->cursor(s->db[db], NULL, &c, 0) != 0)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	memset(&v, 0, sizeof(v));
+	k.flags = v.flags = DB_DBT_PARTIAL;
+	ret = c->get(c, &k, &v, DB_FIRST);
+	c->close(c);
+	return ret == 0;
 }
 
 enum rc
@@ -119,6 +138,7 @@ store_open(struct store *s, const char *home, size_t cache)
 			return ret == DB_RUNRECOVERY ? RC_PANIC : RC_STORE;
 		}
 	}
+	s->breached_loaded = has_records(s, STORE_BREACHED);
 	return RC_OK;
 }
 

@@ -34,6 +34,7 @@ enum store_db {
 	STORE_FLOWS,			/* flow id -> flow record (also errors) */
 	STORE_SESSION_IDS,		/* session id -> SHA-256(token) */
 	STORE_THROTTLE,			/* "acct:.."/"ip:.." -> failure counter */
+	STORE_BREACHED,			/* SHA-1(password) -> breach count */
 	STORE__MAX
 };
 
@@ -44,6 +45,7 @@ struct store {
 	size_t		 cache;
 	int		 write_nosync;	/* commit mode of the current txn */
 	int		 durable;	/* the current txn wrote durable data */
+	int		 breached_loaded; /* a breached-password list is imported */
 	struct store_cursor {	/* where the last housekeeping sweep stopped */
 		unsigned char	key[64];
 		size_t		len;

@@ -74,6 +74,8 @@ static const struct entry catalogue[] = {
 	{ MSG_VALIDATION_MISSING, "error", "Property %s is missing." },
 	{ MSG_VALIDATION_MIN_LENGTH, "error",
 	    "length must be >= %ld, but got %ld" },
+	{ MSG_PASSWORD_POLICY, "error",
+	    "The password can not be used because %s." },
 	{ MSG_INVALID_CREDENTIALS, "error",
 	    "The provided credentials are invalid, check for spelling "
 	    "mistakes in your password or username, email address, or phone "
@@ -97,6 +99,8 @@ static const struct entry catalogue[] = {
 	    "The password must be at least %ld characters long, but got %ld." },
 	{ MSG_PASSWORD_TOO_LONG, "error",
 	    "The password must be at most %ld characters long, but got %ld." },
+	{ MSG_PASSWORD_BREACHED, "error", "The password has been found in data "
+	    "breaches and must no longer be used." },
 	{ MSG_PASSWORD_SAME_AS_OLD, "error",
 	    "The new password must be different from the old password." },
 	{ MSG_EMAIL_INVALID, "error", "Enter a valid email address" },
