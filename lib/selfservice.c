@@ -381,8 +381,12 @@ selfservice_continue_with_identity(struct req *r, const struct flow *f,
 		return rc;
 	session_set_cookie(r, s);
 
-	/* A new sign-in gets a new anti-CSRF token (login CSRF). */
-	if ((rc = flow_rotate_csrf(r)) != RC_OK)
+	/*
+	 * A new sign-in gets a new anti-CSRF token (login CSRF).  A step-up
+	 * or re-authentication keeps it: the settings flow that asked for it
+	 * is bound to the token and must still work afterwards.
+	 */
+	if (s->created && (rc = flow_rotate_csrf(r)) != RC_OK)
 		return rc;
 	if (r->wants_json) {
 		json_object_set_new(body, "continue_with", json_pack(
@@ -416,7 +420,7 @@ selfservice_continue(struct req *r, const struct flow *f, struct session *s,
 	if (s->token == NULL && (rc = session_rotate(r, s)) != RC_OK)
 		return rc;
 	session_set_cookie(r, s);
-	if ((rc = flow_rotate_csrf(r)) != RC_OK)
+	if (s->created && (rc = flow_rotate_csrf(r)) != RC_OK)
 		return rc;
 	if (r->wants_json)
 		return view_error(r, 422, "browser_location_change_required",

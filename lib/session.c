@@ -79,6 +79,7 @@ session_create(struct req *r, const json_t *ident, const char *method,
 	    RC_OK || (rc = crypto_token(r->a, TOKEN_PREFIX, &token)) != RC_OK)
 		return rc;
 	s->token = token;
+	s->created = 1;
 	crypto_sha256(token, strlen(token), s->key);
 	s->identity_id = json_string_value(json_object_get(ident, "id"));
 	s->expires_us = exp;

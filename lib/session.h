@@ -29,6 +29,7 @@ struct session {
 	const char	*identity_id;
 	int64_t		 expires_us;
 	int64_t		 authenticated_us;
+	int		 created;	/* by this request (a new sign-in) */
 };
 
 /*

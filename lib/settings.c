@@ -361,6 +361,9 @@ submit(struct req *r, struct flow *f)
 		f->active = "password";
 		return submit_password(r, f, s, ident);
 	}
+	/* A browser sends only the pressed button: totp_unlink means totp. */
+	if (method == NULL && kv_get(&r->form, "totp_unlink") != NULL)
+		method = "totp";
 	if (method != NULL && strcmp(method, "totp") == 0 &&
 	    r->cfg->totp_enabled) {
 		f->active = "totp";

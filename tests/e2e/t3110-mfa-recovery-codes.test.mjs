@@ -9,7 +9,7 @@ import { Client, uniqueEmail, strongPassword } from './lib/flows.mjs';
 import {
 	useMfaServer, mfaSkipReason, registerToSetup, enrolTotp, clickButton, backOnSettings, backOnLogin,
 	recoveryCodes, msgText, settingsPage, passwordToSecondFactor, submitRecoveryCode,
-	assertAal2, assertAal2Required, signOut,
+	assertAal2, assertAal2Required,
 } from './lib/mfa.mjs';
 
 const skip = skipReason() || mfaSkipReason();
