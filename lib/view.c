@@ -123,6 +123,13 @@ annotate(struct req *r, const json_t *node, const char *group)
 		name = json_string_value(json_object_get(a, "id"));
 	if (p != NULL)
 		json_object_set_new(n, "tpl:NODE", json_string(p));
+
+	/* Secrets and codes read best in a fixed-width box; the rest as prose. */
+	if (p != NULL && strcmp(p, "node_text.tpl") == 0)
+		json_object_set_new(n, name != NULL && (strcmp(name,
+		    "totp_secret_key") == 0 || strcmp(name,
+		    "lookup_secret_codes") == 0) ? "secret" : "prose",
+		    json_true());
 	json_object_set_new(n, "dom_id", json_string(arena_printf(r->a,
 	    "%s-%s", group, name ? name : "node")));
 	return n;

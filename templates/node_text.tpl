@@ -9,12 +9,16 @@
 	{{#META}}{{#LABEL}}
 		<p class="node-text-label">{{TEXT}}</p>{{BI_NEWLINE}}
 	{{/LABEL}}{{/META}}
-	{{#ATTRIBUTES}}{{#TEXT}}
+	{{#SECRET}}{{#ATTRIBUTES}}{{#TEXT}}
 		<p class="node-text-value" data-msg="{{ID}}"
 		{{BI_SPACE}}data-testid="ui/message/{{ID}}">
 			<code>{{TEXT}}</code>
 		</p>{{BI_NEWLINE}}
-	{{/TEXT}}{{/ATTRIBUTES}}
+	{{/TEXT}}{{/ATTRIBUTES}}{{/SECRET}}
+	{{#PROSE}}{{#ATTRIBUTES}}{{#TEXT}}
+		<p class="node-text-prose message-{{TYPE}}" data-msg="{{ID}}"
+		{{BI_SPACE}}data-testid="ui/message/{{ID}}">{{TEXT}}</p>{{BI_NEWLINE}}
+	{{/TEXT}}{{/ATTRIBUTES}}{{/PROSE}}
 	{{#MESSAGES}}
 		<p class="message message-{{TYPE}}" data-msg="{{ID}}"
 		{{BI_SPACE}}data-testid="ui/message/{{ID}}">{{TEXT}}</p>{{BI_NEWLINE}}
