@@ -15,6 +15,20 @@
 #include "arena.h"
 #include "mem.h"
 
+/*
+ * Under AddressSanitizer the unused part of every block is poisoned, so
+ * an overflow from one arena allocation into the next is reported even
+ * though both live in one malloc()ed block.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n)	((void)(p), (void)(n))
+#define UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
 struct arena_block {
 	struct arena_block	*next;
 	size_t			 size;	/* usable bytes in data */
@@ -33,6 +47,7 @@ block_new(size_t size)
 	b->next = NULL;
 	b->size = size;
 	b->off = 0;
+	POISON(b->data, size);
 	return b;
 }
 
@@ -51,8 +66,10 @@ arena_reset(struct arena *a)
 
 	for (b = a->head; b != NULL; b = next) {
 		next = b->next;
+		UNPOISON(b->data, b->size);
 		explicit_bzero(b->data, b->off);
 		b->off = 0;
+		POISON(b->data, b->size);
 
 		/* The oldest block is the first one: keep it. */
 		if (next == NULL) {
@@ -71,6 +88,7 @@ arena_release(struct arena *a)
 
 	for (b = a->head; b != NULL; b = next) {
 		next = b->next;
+		UNPOISON(b->data, b->size);
 		explicit_bzero(b->data, b->off);
 		free(b);
 	}
@@ -100,6 +118,7 @@ arena_alloc(struct arena *a, size_t n)
 	p = b->data + b->off;
 	b->off += need;
 	a->used += need;
+	UNPOISON(p, n);
 	return p;
 }
 

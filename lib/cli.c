@@ -15,6 +15,7 @@
 
 #include "admin.h"
 #include "arena.h"
+#include "breach.h"
 #include "clock.h"
 #include "cli.h"
 #include "config.h"
@@ -43,6 +44,7 @@ static const char *const usage_text =
     "  sessions list ID|EMAIL\n"
     "  sessions revoke SESSION-ID\n"
     "  sessions revoke-all ID|EMAIL\n"
+    "  passwords import-breached FILE  (Pwned Passwords SHA-1 list)\n"
     "  db verify                    (stop the server first)\n"
     "  db backup DIR                (hot backup, consistent after recovery)\n"
     "  db recover [--catastrophic]  (stop the server first)\n"
@@ -262,6 +264,7 @@ sessions(struct ctx *c, int argc, char **argv)
 static const char *const files[] = {
 	"identities.db", "identifiers.db", "sessions.db",
 	"sessions_by_identity.db", "flows.db", "session_ids.db",
+	"throttle.db", "breached.db",
 };
 
 static int
@@ -364,10 +367,25 @@ db_cmd(struct ctx *c, const char *config, int argc, char **argv)
 	return usage();
 }
 
+static int
+passwords(struct ctx *c, int argc, char **argv)
+{
+	long	 n;
+
+	if (argc != 2 || strcmp(argv[0], "import-breached") != 0)
+		return usage();
+	if ((n = breach_import(&c->r, argv[1])) < 0)
+		return EX_DATAERR;
+	printf("imported %ld password hashes; new passwords found in them are "
+	    "refused (4000034)\n", n);
+	return EX_OK;
+}
+
 int
 cli_is_command(const char *cmd)
 {
 	return strcmp(cmd, "identities") == 0 || strcmp(cmd, "sessions") == 0 ||
+	    strcmp(cmd, "passwords") == 0 ||
 	    strcmp(cmd, "db") == 0 || strcmp(cmd, "help") == 0 ||
 	    strcmp(cmd, "--help") == 0;
 }
@@ -395,14 +413,16 @@ cli_main(int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(argv[1], "identities") != 0 &&
-	    strcmp(argv[1], "sessions") != 0)
+	    strcmp(argv[1], "sessions") != 0 &&
+	    strcmp(argv[1], "passwords") != 0)
 		return usage();
 	if ((rc = open_ctx(&c, config, 1)) != EX_OK) {
 		close_ctx(&c);
 		return rc;
 	}
 	rc = strcmp(argv[1], "identities") == 0 ? identities(&c, n, args) :
-	    sessions(&c, n, args);
+	    strcmp(argv[1], "sessions") == 0 ? sessions(&c, n, args) :
+	    passwords(&c, n, args);
 	close_ctx(&c);
 	return rc;
 }

@@ -105,7 +105,8 @@ form_parse_urlencoded(struct arena *a, const char *p, size_t n,
 		if (val == NULL)
 			return RC_BADREQ;
 		if (*key != '\0') {
-			if (kv_get(out, key) != NULL)
+			/* No form has this many fields; the check is quadratic. */
+			if (out->n >= FORM_MAX_FIELDS || kv_get(out, key) != NULL)
 				return RC_BADREQ;
 			kv_add(a, out, key, val);
 		}
@@ -138,6 +139,9 @@ flatten(struct arena *a, json_t *v, const char *prefix, struct kvlist *out,
 		}
 		return RC_OK;
 	case JSON_STRING:
+		if (out->n >= FORM_MAX_FIELDS)
+			return RC_BADREQ;
+
 		/* jansson allows embedded NULs in strings; we do not. */
 		if (strlen(json_string_value(v)) != json_string_length(v))
 			return RC_BADREQ;

@@ -20,6 +20,9 @@
 
 struct arena;
 
+/* More fields than any form has are refused (HTTP parameter flooding). */
+#define FORM_MAX_FIELDS	128
+
 struct kv {
 	const char	*key;
 	const char	*val;
