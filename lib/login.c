@@ -191,7 +191,7 @@ submit_password(struct req *r, struct flow *f)
 	if (strlen(pw) > r->cfg->password_max)
 		vrc = RC_DENIED;
 	else if (phc == NULL) {
-		pwhash_dummy(&r->cfg->argon2, pw, strlen(pw));
+		pwhash_decoy(&r->cfg->argon2, pw, strlen(pw));
 		vrc = RC_DENIED;
 	} else
 		vrc = pwhash_verify(phc, pw, strlen(pw));

@@ -172,7 +172,7 @@ pwhash_verify(const char *phc, const char *pw, size_t len)
 }
 
 void
-pwhash_dummy(const struct pwhash_params *p, const char *pw, size_t len)
+pwhash_decoy(const struct pwhash_params *p, const char *pw, size_t len)
 {
 	unsigned char	 salt[SALT_LEN] = { 0 }, hash[HASH_LEN];
 

@@ -51,7 +51,7 @@ int	 pwhash_is_supported(const char *phc);
  * Spend the time of one verification without a stored hash, so that an
  * unknown account answers as slowly as a wrong password.
  */
-void	 pwhash_dummy(const struct pwhash_params *p, const char *pw,
+void	 pwhash_decoy(const struct pwhash_params *p, const char *pw,
 	    size_t len);
 
 #endif /* PWHASH_H */
