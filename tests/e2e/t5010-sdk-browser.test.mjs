@@ -8,9 +8,9 @@ import { it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, skipReason, useServer } from './lib/server.mjs';
 import { Client, HTML_ACCEPT, uniqueEmail, strongPassword, SESSION_COOKIE } from './lib/flows.mjs';
-import { mfaSkipReason } from './lib/mfa.mjs';
+import { mfaSkipReason, useMfaServer } from './lib/mfa.mjs';
 import {
-	frontendApi, ok, fails, failsWith, describe as show, node, csrfToken, messageIds, CookieJar,
+	frontendApi, basePathOf, ok, failsWith, describe as show, node, csrfToken, messageIds, CookieJar,
 	nextTotp, UUID_RE,
 } from './lib/sdk.mjs';
 
@@ -239,5 +239,32 @@ suite('t5010 @ory/client: browser flows driven by a server-side app', { skip: sk
 
 	it('getFlowError of an unknown id: 404 with the error envelope', async () => {
 		await failsWith(fe.getFlowError({ id: '00000000-0000-4000-8000-000000000000' }), { status: 404 }, 'getFlowError of an unknown id');
+	});
+});
+
+suite('t5010 @ory/client: browser registration with the generated hooks (session, show_mfa_setup)',
+    { skip: skipReason() || mfaSkipReason() }, () => {
+	const h = useMfaServer();
+
+	it('updateRegistrationFlow: 200 {session, identity}, continue_with redirect_browser_to the second-factor setup', async () => {
+		const fe = frontendApi(h.server.url);
+		const jar = new CookieJar();
+		const flow = jar.update(await ok(fe.createBrowserRegistrationFlow(), 200)).data;
+		const email = uniqueEmail('sdk-spa-setup');
+		const res = await ok(fe.updateRegistrationFlow({
+			flow: flow.id, cookie: jar.header(),
+			updateRegistrationFlowBody: { method: 'password', password: strongPassword(), traits: { email }, csrf_token: csrfToken(flow) },
+		}), 200, 'updateRegistrationFlow');
+		jar.update(res);
+		assert.equal(res.data.identity?.traits?.email, email);
+		assert.ok(jar.get(SESSION_COOKIE), 'signed in');
+		const cw = res.data.continue_with || [];
+		const go = cw.find((c) => c.action === 'redirect_browser_to');
+		assert.ok(go, `continue_with redirect_browser_to: ${JSON.stringify(cw)}`);
+		const u = new URL(go.redirect_browser_to);
+		assert.equal(u.origin + u.pathname, `${basePathOf(h.server.url)}/self-service/settings/browser`, go.redirect_browser_to);
+		// the app follows it: a settings flow for the new identity
+		const settings = await ok(fe.createBrowserSettingsFlow({ cookie: jar.header() }), 200, 'createBrowserSettingsFlow');
+		assert.ok(node(settings.data, 'totp_secret_key'), 'TOTP enrolment offered');
 	});
 });

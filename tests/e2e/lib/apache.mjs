@@ -125,7 +125,11 @@ export async function startApache(box, opts) {
 
 	let output = '';
 	let exited = null;
-	const child = spawn(APACHE2, ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'pipe', 'pipe'] });
+	// Its own process group: at shutdown the prefork MPM signals its whole
+	// group, which would otherwise include the test runner.
+	const child = spawn(APACHE2, ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'], {
+		stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+	});
 	child.stdout.on('data', (d) => { output += d; });
 	child.stderr.on('data', (d) => { output += d; });
 	const exitP = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(); }));
