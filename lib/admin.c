@@ -98,7 +98,7 @@ import_credentials(struct req *r, json_t *ident, json_t *creds,
 	    "config");
 	json_t		*lookup = json_object_get(json_object_get(creds,
 	    "lookup_secret"), "config");
-	const char	*plain, *hashed, *uri, *sealed, *phc;
+	const char	*plain, *hashed, *uri, *sealed, *phc, *pid = NULL;
 	json_t		*codes, *c, *stored;
 	size_t		 i;
 	char		*h;
@@ -123,14 +123,15 @@ import_credentials(struct req *r, json_t *ident, json_t *creds,
 				    " is longer than max_password_length";
 				return RC_INVALID;
 			}
-			if ((rc = password_hash(r, plain, &phc)) != RC_OK)
+			if ((rc = password_hash(r, plain, &phc, &pid)) !=
+			    RC_OK)
 				return rc;
 		} else {
 			*reason = "credentials.password.config needs password "
 			    "or hashed_password";
 			return RC_INVALID;
 		}
-		if ((rc = identity_set_password(r, ident, phc)) != RC_OK)
+		if ((rc = identity_set_password(r, ident, phc, pid)) != RC_OK)
 			return rc;
 	}
 	if (totp != NULL) {
@@ -207,7 +208,7 @@ admin_identity_create(struct req *r, json_t *body, json_t **out, int *status,
 	}
 	if ((*reason = traits_problem(r, traits)) != NULL)
 		return RC_INVALID;
-	rc = identity_create(r, traits, NULL, &ident);
+	rc = identity_create(r, traits, NULL, NULL, &ident);
 	if (rc == RC_EXISTS) {
 		*status = 409;
 		*reason = "An identity with the same identifier already exists.";

@@ -91,6 +91,7 @@ static const struct key keys[] = {
 	{ "gatehouse.templates_dir", K_STR },
 	{ "gatehouse.audit.log_file", K_STR },
 	{ "gatehouse.audit.notify_file", K_STR },
+	{ "gatehouse.pepper_file", K_STR },
 	{ "gatehouse.throttle.enabled", K_BOOL },
 	{ "gatehouse.throttle.account_free_attempts", K_INT },
 	{ "gatehouse.throttle.ip_free_attempts", K_INT },
@@ -635,6 +636,49 @@ get_admin_key(struct ctx *c, struct config *cfg)
 	return 0;
 }
 
+/*
+ * An optional pepper: a secret kept in a file outside the database (and,
+ * ideally, outside the backups), mixed into every new password hash.
+ */
+static int
+get_pepper(struct ctx *c, struct config *cfg)
+{
+	yaml_node_t	*n = lookup(c, "gatehouse.pepper_file");
+	unsigned char	 buf[256], h[32];
+	char		*path;
+	FILE		*fp;
+	size_t		 len;
+
+	if (n == NULL)
+		return 0;
+	path = resolve(c, scalar(n));
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		fail(c, n, "gatehouse.pepper_file", "%s: %s", path,
+		    strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	len = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	if (len < 16) {
+		crypto_wipe(buf, sizeof(buf));
+		return fail(c, n, "gatehouse.pepper_file",
+		    "the pepper must be at least 16 bytes");
+	}
+	cfg->pepper = mem_alloc(len);
+	memcpy(cfg->pepper, buf, len);
+	cfg->pepper_len = len;
+	crypto_wipe(buf, sizeof(buf));
+	crypto_sha256(cfg->pepper, len, h);
+	snprintf(cfg->pepper_id, sizeof(cfg->pepper_id), "%02x%02x%02x%02x",
+	    h[0], h[1], h[2], h[3]);
+	return 0;
+}
+
 /* Split the base URL into origin and path; both are derived, not configured. */
 static int
 split_base(struct ctx *c, struct config *cfg)
@@ -845,7 +889,7 @@ fill(struct ctx *c, struct config *cfg)
 		return -1;
 	cfg->db_cache = (size_t)b;
 
-	if (get_admin_key(c, cfg) == -1)
+	if (get_admin_key(c, cfg) == -1 || get_pepper(c, cfg) == -1)
 		return -1;
 	if ((n = lookup(c, "gatehouse.audit.log_file")) != NULL) {
 		if (strcmp(scalar(n), "off") != 0)
@@ -989,6 +1033,10 @@ config_release(struct config *cfg)
 	free(cfg->csp);
 	free(cfg->totp_issuer);
 	free(cfg->audit_file);
+	if (cfg->pepper != NULL) {
+		crypto_wipe(cfg->pepper, cfg->pepper_len);
+		free(cfg->pepper);
+	}
 	free(cfg->hibp_host);
 	free(cfg->notify_file);
 	memset(cfg, 0, sizeof(*cfg));

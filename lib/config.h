@@ -64,6 +64,9 @@ struct config {
 	size_t		 password_min;
 	size_t		 password_max;
 	int		 password_similarity;	/* refuse ~identifier passwords */
+	unsigned char	*pepper;	/* secret HMAC key before hashing */
+	size_t		 pepper_len;
+	char		 pepper_id[9];	/* 8 hex digits naming the pepper */
 	int		 hibp_enabled;		/* ask the range API */
 	char		*hibp_host;		/* host, or http(s) base URL */
 	int64_t		 hibp_max_breaches;

@@ -51,7 +51,8 @@ identifier_of(struct req *r, const json_t *traits)
 }
 
 enum rc
-identity_create(struct req *r, json_t *traits, const char *phc, json_t **out)
+identity_create(struct req *r, json_t *traits, const char *phc,
+    const char *pepper_id, json_t **out)
 {
 	char		 id[UUID_STR_LEN];
 	const char	*ident = identifier_of(r, traits), *now, *key;
@@ -69,10 +70,10 @@ identity_create(struct req *r, json_t *traits, const char *phc, json_t **out)
 	    "state_changed_at", now, "available_aal", "aal1", "credentials");
 	if (rec != NULL && phc != NULL)
 		json_object_set_new(json_object_get(rec, "credentials"),
-		    "password", json_pack("{s:s, s:[s], s:{s:s}, s:i, s:s, s:s}",
-		    "type", "password", "identifiers", ident, "config",
-		    "hashed_password", phc, "version", 0, "created_at", now,
-		    "updated_at", now));
+		    "password", json_pack("{s:s, s:[s], s:{s:s, s:s*}, s:i, s:s,"
+		    " s:s}", "type", "password", "identifiers", ident, "config",
+		    "hashed_password", phc, "pepper_id", pepper_id, "version", 0,
+		    "created_at", now, "updated_at", now));
 	if (rec == NULL)
 		return RC_SYSTEM;
 	json_object_set_new(rec, "identifier", json_string(ident));
@@ -213,7 +214,8 @@ identity_update_traits(struct req *r, json_t *ident, json_t *traits)
 }
 
 enum rc
-identity_set_password(struct req *r, json_t *ident, const char *phc)
+identity_set_password(struct req *r, json_t *ident, const char *phc,
+    const char *pepper_id)
 {
 	json_t	*pw = json_object_get(json_object_get(ident, "credentials"),
 	    "password");
@@ -228,6 +230,11 @@ identity_set_password(struct req *r, json_t *ident, const char *phc)
 	}
 	json_object_set_new(json_object_get(pw, "config"), "hashed_password",
 	    json_string(phc));
+	if (pepper_id != NULL)
+		json_object_set_new(json_object_get(pw, "config"), "pepper_id",
+		    json_string(pepper_id));
+	else
+		json_object_del(json_object_get(pw, "config"), "pepper_id");
 	json_object_set_new(pw, "updated_at",
 	    json_string(clock_rfc3339(r->a, r->now_us)));
 	return save(r, ident);
@@ -239,6 +246,14 @@ identity_password_hash(const json_t *ident)
 	return json_string_value(json_object_get(json_object_get(
 	    json_object_get(json_object_get(ident, "credentials"), "password"),
 	    "config"), "hashed_password"));
+}
+
+const char *
+identity_password_pepper(const json_t *ident)
+{
+	return json_string_value(json_object_get(json_object_get(
+	    json_object_get(json_object_get(ident, "credentials"), "password"),
+	    "config"), "pepper_id"));
 }
 
 const char *

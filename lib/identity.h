@@ -24,7 +24,7 @@ struct req;
  * RC_OK, RC_EXISTS (identifier taken), RC_RETRY, RC_PANIC, RC_STORE.
  */
 enum rc	 identity_create(struct req *r, json_t *traits, const char *phc,
-	    json_t **out);
+	    const char *pepper_id, json_t **out);
 
 /* Load by id.  RC_OK, RC_NOTFOUND, RC_RETRY, RC_PANIC, RC_STORE. */
 enum rc	 identity_get(struct req *r, const char *id, json_t **out);
@@ -39,8 +39,15 @@ enum rc	 identity_get_by_identifier(struct req *r, const char *identifier,
  */
 enum rc	 identity_update_traits(struct req *r, json_t *ident, json_t *traits);
 
-/* Replace the password hash.  RC_OK, RC_RETRY, RC_PANIC, RC_STORE. */
-enum rc	 identity_set_password(struct req *r, json_t *ident, const char *phc);
+/*
+ * Replace the password hash; pepper_id names the pepper mixed in before
+ * hashing, or is NULL (imported hashes).  RC_OK or store errors.
+ */
+enum rc	 identity_set_password(struct req *r, json_t *ident, const char *phc,
+	    const char *pepper_id);
+
+/* The pepper id the stored hash was made with, or NULL. */
+const char *identity_password_pepper(const json_t *ident);
 
 /*
  * Load by id taking the write lock now (DB_RMW): for read-modify-write of

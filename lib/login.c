@@ -149,10 +149,10 @@ submit_password(struct req *r, struct flow *f)
 {
 	const char	*id = kv_get(&r->form, "identifier");
 	const char	*pw = kv_get(&r->form, "password");
-	const char	*phc;
 	struct session	*s = NULL;
 	json_t		*ident = NULL;
 	int64_t		 retry;
+	int		 rehash;
 	enum rc		 rc, vrc;
 
 	f->active = "password";
@@ -186,15 +186,8 @@ submit_password(struct req *r, struct flow *f)
 			return rc;
 	}
 
-	/* Hash even for unknown accounts so timing does not tell. */
-	phc = ident ? identity_password_hash(ident) : NULL;
-	if (strlen(pw) > r->cfg->password_max)
-		vrc = RC_DENIED;
-	else if (phc == NULL) {
-		pwhash_decoy(&r->cfg->argon2, pw, strlen(pw));
-		vrc = RC_DENIED;
-	} else
-		vrc = pwhash_verify(phc, pw, strlen(pw));
+	/* Hashes even for unknown accounts, so timing does not tell. */
+	vrc = password_verify(r, ident, pw, &rehash);
 	if (vrc != RC_OK) {
 		audit_event(r, "login.failure", ident ? json_string_value(
 		    json_object_get(ident, "id")) : NULL, "password");
@@ -208,12 +201,12 @@ submit_password(struct req *r, struct flow *f)
 	audit_event(r, "login.success", json_string_value(json_object_get(
 	    ident, "id")), "password");
 
-	/* An imported (bcrypt, PBKDF2) or weaker hash is upgraded now. */
-	if (pwhash_needs_rehash(phc, &r->cfg->argon2)) {
-		const char	*neu;
+	/* An imported (bcrypt, PBKDF2), weaker or unpeppered hash: upgrade. */
+	if (rehash) {
+		const char	*neu, *pid;
 
-		if ((rc = password_hash(r, pw, &neu)) != RC_OK ||
-		    (rc = identity_set_password(r, ident, neu)) != RC_OK)
+		if ((rc = password_hash(r, pw, &neu, &pid)) != RC_OK ||
+		    (rc = identity_set_password(r, ident, neu, pid)) != RC_OK)
 			return rc;
 	}
 	if (s != NULL && f->refresh)

@@ -9,6 +9,9 @@
 
 #include "breach.h"
 #include "config.h"
+#include "crypto.h"
+#include "identity.h"
+#include "log.h"
 #include "flow.h"
 #include "http.h"
 #include "password.h"
@@ -119,15 +122,67 @@ password_check_policy_or_msg(struct req *r, struct flow *f, const char *pw,
 	}
 }
 
-enum rc
-password_hash(struct req *r, const char *pw, const char **out)
+/* The password as it goes into the hash: peppered, or as typed. */
+static const char *
+hash_input(struct req *r, const char *pw, int peppered)
 {
-	char	*phc;
-	enum rc	 rc;
+	unsigned char	 mac[32];
+	char		*hex;
 
-	if ((rc = pwhash_hash(r->a, &r->cfg->argon2, pw, strlen(pw), &phc)) !=
+	if (!peppered)
+		return pw;
+	crypto_hmac_sha256(r->cfg->pepper, r->cfg->pepper_len, pw, strlen(pw),
+	    mac);
+	hex = crypto_hex(r->a, mac, sizeof(mac));
+	crypto_wipe(mac, sizeof(mac));
+	return hex;
+}
+
+enum rc
+password_hash(struct req *r, const char *pw, const char **out,
+    const char **pepper_id)
+{
+	const char	*in = hash_input(r, pw, r->cfg->pepper != NULL);
+	char		*phc;
+	enum rc		 rc;
+
+	if ((rc = pwhash_hash(r->a, &r->cfg->argon2, in, strlen(in), &phc)) !=
 	    RC_OK)
 		return rc;
 	*out = phc;
+	*pepper_id = r->cfg->pepper != NULL ? r->cfg->pepper_id : NULL;
+	return RC_OK;
+}
+
+enum rc
+password_verify(struct req *r, const json_t *ident, const char *pw,
+    int *rehash)
+{
+	const char	*phc = ident ? identity_password_hash(ident) : NULL;
+	const char	*pid = ident ? identity_password_pepper(ident) : NULL;
+	const char	*in;
+	enum rc		 rc;
+
+	*rehash = 0;
+	if (phc == NULL || strlen(pw) > r->cfg->password_max) {
+		in = hash_input(r, pw, r->cfg->pepper != NULL);
+		pwhash_decoy(&r->cfg->argon2, in, strlen(in));
+		return RC_DENIED;
+	}
+
+	/* A hash made with another pepper can never match: say why once. */
+	if (pid != NULL && (r->cfg->pepper == NULL ||
+	    strcmp(pid, r->cfg->pepper_id) != 0)) {
+		log_warnx("password hash of %s was made with pepper %s, which "
+		    "is not configured", json_string_value(json_object_get(ident,
+		    "id")), pid);
+		return RC_DENIED;
+	}
+	in = hash_input(r, pw, pid != NULL);
+	rc = pwhash_verify(phc, in, strlen(in));
+	if (rc != RC_OK)
+		return RC_DENIED;
+	*rehash = pwhash_needs_rehash(phc, &r->cfg->argon2) ||
+	    (pid == NULL && r->cfg->pepper != NULL);
 	return RC_OK;
 }

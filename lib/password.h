@@ -30,7 +30,21 @@ enum rc	 password_check_policy_or_msg(struct req *r, struct flow *f,
  */
 int	 password_too_similar(const char *pw, const char *identifier);
 
-/* Hash pw with the configured parameters into the arena. */
-enum rc	 password_hash(struct req *r, const char *pw, const char **out);
+/*
+ * Hash pw with the configured parameters into the arena, mixing in the
+ * pepper when one is configured (HMAC-SHA-256 under the pepper first).
+ * *pepper_id names the pepper used, or is NULL.
+ */
+enum rc	 password_hash(struct req *r, const char *pw, const char **out,
+	    const char **pepper_id);
+
+/*
+ * Check pw against the identity's stored password (ident may be NULL:
+ * then a decoy hash is computed so the answer takes as long).  RC_OK,
+ * RC_DENIED.  *rehash is set when the stored hash should be replaced
+ * (imported format, old parameters, or made without the current pepper).
+ */
+enum rc	 password_verify(struct req *r, const json_t *ident, const char *pw,
+	    int *rehash);
 
 #endif /* PASSWORD_H */

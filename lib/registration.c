@@ -74,7 +74,7 @@ static enum rc
 submit(struct req *r, struct flow *f)
 {
 	const char	*method = kv_get(&r->form, "method");
-	const char	*pw = kv_get(&r->form, "password"), *phc;
+	const char	*pw = kv_get(&r->form, "password"), *phc, *pid;
 	json_t		*traits, *ident;
 	struct session	*s;
 	enum rc		 rc, trc;
@@ -97,9 +97,9 @@ submit(struct req *r, struct flow *f)
 	    json_object_get(traits, r->cfg->schema->identifier->name)))) !=
 	    RC_OK)
 		return rc;
-	if ((rc = password_hash(r, pw, &phc)) != RC_OK)
+	if ((rc = password_hash(r, pw, &phc, &pid)) != RC_OK)
 		return rc;
-	rc = identity_create(r, traits, phc, &ident);
+	rc = identity_create(r, traits, phc, pid, &ident);
 	if (rc == RC_EXISTS) {
 		flow_msg(f, text_msg(MSG_DUPLICATE_IDENTIFIER));
 		return RC_INVALID;

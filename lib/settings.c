@@ -265,7 +265,8 @@ submit_password(struct req *r, struct flow *f, struct session *s,
     json_t *ident)
 {
 	const char	*pw = kv_get(&r->form, "password"), *phc;
-	const char	*old = identity_password_hash(ident);
+	const char	*pid;
+	int		 rehash;
 	enum rc		 rc;
 
 	if (pw == NULL || *pw == '\0') {
@@ -278,13 +279,13 @@ submit_password(struct req *r, struct flow *f, struct session *s,
 	if ((rc = password_check_policy_or_msg(r, f, pw,
 	    identity_identifier(ident))) != RC_OK)
 		return rc;
-	if (old != NULL && pwhash_verify(old, pw, strlen(pw)) == RC_OK) {
+	if (password_verify(r, ident, pw, &rehash) == RC_OK) {
 		flow_node_msg(f, "password", text_msg(MSG_PASSWORD_SAME_AS_OLD));
 		return RC_INVALID;
 	}
-	if ((rc = password_hash(r, pw, &phc)) != RC_OK)
+	if ((rc = password_hash(r, pw, &phc, &pid)) != RC_OK)
 		return rc;
-	if ((rc = identity_set_password(r, ident, phc)) != RC_OK)
+	if ((rc = identity_set_password(r, ident, phc, pid)) != RC_OK)
 		return rc;
 	audit_security_change(r, "password.changed", f->identity_id, NULL);
 	return saved(r, f, ident, 1);
