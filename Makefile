@@ -126,8 +126,8 @@ test-deps:
 	$(Q)sh tests/lib/install-packages.sh $(TEST_PKGS)
 	$(Q)command -v node >/dev/null 2>&1 || \
 	    sh tests/lib/install-packages.sh nodejs npm
-	$(Q)cd tests/e2e && { [ -d node_modules/playwright-core ] || \
-	    npm install --no-audit --no-fund --loglevel=error; }
+	$(Q)cd tests/e2e && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	    npm ci --no-audit --no-fund --loglevel=error; }
 
 # --- running ----------------------------------------------------------------
 

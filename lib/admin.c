@@ -324,6 +324,7 @@ identity_update(struct req *r, json_t *ident)
 	const char	*state = json_string_value(json_object_get(r->json,
 	    "state"));
 	const char	*reason;
+	size_t		 n;
 	enum rc		 rc;
 
 	if (r->json == NULL || traits == NULL || state == NULL ||
@@ -343,6 +344,12 @@ identity_update(struct req *r, json_t *ident)
 		json_object_set_new(ident, "state", json_string(state));
 		json_object_set_new(ident, "state_changed_at", json_string(
 		    clock_rfc3339(r->a, r->now_us)));
+
+		/* A disabled identity's sessions end with it. */
+		if (strcmp(state, "inactive") == 0 && (rc = session_revoke_all(r,
+		    json_string_value(json_object_get(ident, "id")), NULL,
+		    &n)) != RC_OK)
+			return rc;
 	}
 	reason = NULL;
 	if ((rc = import_credentials(r, ident, json_object_get(r->json,
@@ -441,7 +448,7 @@ session_routes(struct req *r, const char *id)
 
 	if (!crypto_is_uuid(id))
 		return bad(r, 400, "The session id is not a UUID.");
-	if ((rc = session_get_by_id(r, id, &s)) != RC_OK)
+	if ((rc = session_get_by_id(r, id, 1, &s)) != RC_OK)
 		return rc;
 	if (s == NULL)
 		return bad(r, 404, "The requested session could not be found.");
@@ -454,7 +461,7 @@ session_routes(struct req *r, const char *id)
 		return RC_OK;
 	}
 	if (strcmp(r->method, "DELETE") == 0) {
-		if ((rc = session_revoke(r, s)) != RC_OK)
+		if ((rc = session_deactivate(r, s)) != RC_OK)
 			return rc;
 		r->resp.status = 204;
 		return RC_OK;

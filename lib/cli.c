@@ -228,7 +228,7 @@ sessions(struct ctx *c, int argc, char **argv)
 	if (begin(c) == -1)
 		return EX_SOFTWARE;
 	if (strcmp(argv[0], "revoke") == 0) {
-		if ((rc = session_get_by_id(&c->r, argv[1], &s)) == RC_OK) {
+		if ((rc = session_get_by_id(&c->r, argv[1], 0, &s)) == RC_OK) {
 			if (s == NULL)
 				rc = RC_NOTFOUND;
 			else if ((rc = session_revoke(&c->r, s)) == RC_OK)

@@ -248,6 +248,14 @@ identity_password_hash(const json_t *ident)
 	    "config"), "hashed_password"));
 }
 
+int
+identity_is_active(const json_t *ident)
+{
+	const char *st = json_string_value(json_object_get(ident, "state"));
+
+	return st == NULL || strcmp(st, "inactive") != 0;
+}
+
 const char *
 identity_password_pepper(const json_t *ident)
 {

@@ -82,6 +82,9 @@ int	 identity_has_mfa(const json_t *ident);
  */
 enum rc	 identity_delete(struct req *r, json_t *ident);
 
+/* 1 unless the identity's state is "inactive" (disabled by an admin). */
+int	 identity_is_active(const json_t *ident);
+
 /* The stored password hash, or NULL. */
 const char *identity_password_hash(const json_t *ident);
 

@@ -198,6 +198,12 @@ submit_password(struct req *r, struct flow *f)
 	}
 	if ((rc = throttle_clear(r, id)) != RC_OK)
 		return rc;
+
+	/* Told only after the right password, so it is no account oracle. */
+	if (!identity_is_active(ident)) {
+		flow_msg(f, text_msg(MSG_IDENTITY_DISABLED));
+		return RC_INVALID;
+	}
 	audit_event(r, "login.success", json_string_value(json_object_get(
 	    ident, "id")), "password");
 

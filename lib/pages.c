@@ -34,7 +34,7 @@ session_whoami(struct req *r)
 		return view_error(r, 401, NULL,
 		    "No valid session credentials found in the request.", NULL);
 	rc = identity_get(r, s->identity_id, &ident);
-	if (rc == RC_NOTFOUND)
+	if (rc == RC_NOTFOUND || (rc == RC_OK && !identity_is_active(ident)))
 		return view_error(r, 401, NULL,
 		    "No valid session credentials found in the request.", NULL);
 	if (rc != RC_OK)

@@ -373,6 +373,12 @@ selfservice_continue_with_identity(struct req *r, const struct flow *f,
 		if (s->token != NULL)
 			json_object_set_new(body, "session_token",
 			    json_string(s->token));
+
+		/* Kratos's session hook tells native apps to keep the token. */
+		if (with_identity && s->token != NULL)
+			json_object_set_new(body, "continue_with", json_pack(
+			    "[{s:s, s:s}]", "action", "set_ory_session_token",
+			    "ory_session_token", s->token));
 		http_json(r, 200, body);
 		return RC_OK;
 	}

@@ -138,9 +138,13 @@ cookie_token(struct req *r, const char *value)
 	return NULL;
 }
 
-/* Load the session stored under key; *out NULL when absent or inactive. */
+/*
+ * Load the session stored under key; *out NULL when absent, or when
+ * inactive or expired unless `any` is set (the admin API sees those).
+ */
 static enum rc
-load_key(struct req *r, const unsigned char key[32], struct session **out)
+load_key_any(struct req *r, const unsigned char key[32], int any,
+    struct session **out)
 {
 	struct session	*s;
 	json_t		*rec;
@@ -161,11 +165,18 @@ load_key(struct req *r, const unsigned char key[32], struct session **out)
 	    1000000;
 	s->authenticated_us = json_integer_value(json_object_get(rec,
 	    "auth_us"));
-	if (!json_is_true(json_object_get(rec, "active")) ||
-	    s->expires_us <= r->now_us || s->identity_id == NULL)
+	if (s->identity_id == NULL || (!any &&
+	    (!json_is_true(json_object_get(rec, "active")) ||
+	    s->expires_us <= r->now_us)))
 		return RC_OK;
 	*out = s;
 	return RC_OK;
+}
+
+static enum rc
+load_key(struct req *r, const unsigned char key[32], struct session **out)
+{
+	return load_key_any(r, key, 0, out);
 }
 
 static enum rc
@@ -181,7 +192,8 @@ load(struct req *r, const char *token, struct session **out)
 }
 
 enum rc
-session_get_by_id(struct req *r, const char *id, struct session **out)
+session_get_by_id(struct req *r, const char *id, int any,
+    struct session **out)
 {
 	void	*key;
 	size_t	 len;
@@ -196,7 +208,22 @@ session_get_by_id(struct req *r, const char *id, struct session **out)
 		return RC_OK;
 	if (rc != RC_OK)
 		return rc;
-	return load_key(r, key, out);
+	return load_key_any(r, key, any, out);
+}
+
+enum rc
+session_deactivate(struct req *r, struct session *s)
+{
+	enum rc	 rc;
+
+	json_object_set_new(s->rec, "active", json_false());
+	if ((rc = save(r, s, 0)) != RC_OK)
+		return rc;
+
+	/* It no longer counts among the identity's sessions. */
+	rc = store_del_dup(r->store, STORE_SESSIONS_BY_IDENTITY, r->txn,
+	    s->identity_id, strlen(s->identity_id), s->key, sizeof(s->key));
+	return rc == RC_NOTFOUND ? RC_OK : rc;
 }
 
 enum rc

@@ -60,9 +60,18 @@ enum rc	 session_rotate(struct req *r, struct session *s);
 enum rc	 session_list(struct req *r, const char *identity_id,
 	    struct session ***out, size_t *n);
 
-/* The active session with this id; *out NULL when there is none. */
-enum rc	 session_get_by_id(struct req *r, const char *id,
+/*
+ * The session with this id -- only an active one, unless `any` (the admin
+ * view also sees deactivated and expired ones); *out NULL when none.
+ */
+enum rc	 session_get_by_id(struct req *r, const char *id, int any,
 	    struct session **out);
+
+/*
+ * Deactivate a session (Kratos's admin "disable"): the record stays,
+ * marked inactive, until housekeeping removes it at its expiry.
+ */
+enum rc	 session_deactivate(struct req *r, struct session *s);
 
 /* Revoke every session of an identity except `keep` (may be NULL). */
 enum rc	 session_revoke_all(struct req *r, const char *identity_id,

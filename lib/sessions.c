@@ -37,9 +37,11 @@ caller(struct req *r, struct session **out, int *done)
 		return rc;
 	if (s == NULL)
 		return view_error(r, 401, NULL, no_session, NULL);
-	if ((rc = identity_get(r, s->identity_id, &ident)) != RC_OK)
-		return rc == RC_NOTFOUND ? view_error(r, 401, NULL, no_session,
-		    NULL) : rc;
+	rc = identity_get(r, s->identity_id, &ident);
+	if (rc == RC_NOTFOUND || (rc == RC_OK && !identity_is_active(ident)))
+		return view_error(r, 401, NULL, no_session, NULL);
+	if (rc != RC_OK)
+		return rc;
 	if ((v = aal_check(r, s, ident, r->cfg->whoami_aal)) != AAL_OK)
 		return aal_deny(r, v, r->cfg->default_return_url, 0);
 	*done = 0;

@@ -108,6 +108,7 @@ static const struct entry catalogue[] = {
 	    "seconds and try again." },
 	{ MSG_LOGIN_EXPIRED, "error",
 	    "The login flow expired %.2f minutes ago, please try again." },
+	{ MSG_IDENTITY_DISABLED, "error", "This account was disabled." },
 	{ MSG_LOGIN_NO_STRATEGY, "error",
 	    "Could not find a strategy to log you in with. Did you fill out "
 	    "the form correctly?" },

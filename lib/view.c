@@ -314,7 +314,9 @@ view_error(struct req *r, int status, const char *id, const char *reason,
 	if (status < 500)
 		eid = store_error(r, err);
 	return view_page(r, status, "error.tpl", "Error", json_pack(
-	    "{s:O, s:s*, s:s}", "error", err, "error_id", eid, "retry_url",
+	    "{s:O, s:s*, s:s*, s:s}", "error", err, "error_id", eid,
+	    "error_url", eid ? arena_printf(r->a, "%s?id=%s",
+	    r->cfg->flows[FLOW_ERROR].ui_url, eid) : NULL, "retry_url",
 	    extra != NULL && json_string_value(json_object_get(extra,
 	    "redirect_browser_to")) ? json_string_value(json_object_get(extra,
 	    "redirect_browser_to")) : r->cfg->base_url));

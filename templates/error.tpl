@@ -18,6 +18,12 @@
 		{{/REASON}}
 	</div>{{BI_NEWLINE}}
 {{/ERROR}}
+{{#ERROR_ID}}
+	<p class="error-id">Error reference:
+	{{BI_SPACE}}<code data-error-id="{{ERROR_ID}}">{{ERROR_ID}}</code>
+	{{BI_SPACE}}(<a href="{{ERROR_URL}}">permanent link</a>)</p>
+	{{BI_NEWLINE}}
+{{/ERROR_ID}}
 <p class="alt-links">
 	{{#RETRY_URL}}
 		<a href="{{RETRY_URL}}">Start again</a>
