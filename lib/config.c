@@ -92,6 +92,7 @@ static const struct key keys[] = {
 	{ "gatehouse.audit.log_file", K_STR },
 	{ "gatehouse.audit.notify_file", K_STR },
 	{ "gatehouse.pepper_file", K_STR },
+	{ "gatehouse.host_prefixed_cookies", K_BOOL },
 	{ "gatehouse.throttle.enabled", K_BOOL },
 	{ "gatehouse.throttle.account_free_attempts", K_INT },
 	{ "gatehouse.throttle.ip_free_attempts", K_INT },
@@ -728,6 +729,7 @@ fill(struct ctx *c, struct config *cfg)
 	int64_t		 v;
 	uint64_t	 b;
 	char		 path[128], *def, *dsn, *tdir;
+	int		 hardened;
 	size_t		 i;
 	unsigned char	 h[32];
 	yaml_node_t	*n;
@@ -940,6 +942,28 @@ fill(struct ctx *c, struct config *cfg)
 	memcpy(cfg->csrf_cookie_name, "csrf_token_", 11);
 	for (i = 0; i < 32; i++)
 		snprintf(cfg->csrf_cookie_name + 11 + 2 * i, 3, "%02x", h[i]);
+
+	/*
+	 * Hardened mode: "__Host-" names, which browsers accept only from a
+	 * secure origin, for Path=/ and without Domain -- so a sibling
+	 * subdomain can neither set nor overwrite them (cookie tossing).
+	 */
+	if (get_bool(c, "gatehouse.host_prefixed_cookies", 0, &hardened) == -1)
+		return -1;
+	if (hardened) {
+		if (!cfg->https || strcmp(cfg->base_path, "/") != 0)
+			return fail(c, lookup(c, "gatehouse.host_prefixed_cookies"),
+			    "gatehouse.host_prefixed_cookies",
+			    "needs an https base URL mounted at /");
+		def = mem_alloc(strlen(cfg->cookie_name) + 8);
+		sprintf(def, "__Host-%s", cfg->cookie_name);
+		free(cfg->cookie_name);
+		cfg->cookie_name = def;
+		def = mem_alloc(strlen(cfg->csrf_cookie_name) + 8);
+		sprintf(def, "__Host-%s", cfg->csrf_cookie_name);
+		free(cfg->csrf_cookie_name);
+		cfg->csrf_cookie_name = def;
+	}
 	return 0;
 }
 
