@@ -12,6 +12,7 @@
 #include "app.h"
 #include "arena.h"
 #include "clock.h"
+#include "deploy.h"
 #include "endpoints.h"
 #include "log.h"
 #include "render.h"
@@ -89,7 +90,7 @@ app_init(struct app *app, const char *path)
 
 	/* Start-up JSON (the schema) lives in the start-up arena. */
 	arena_use_for_json(&app->startup);
-	if (config_load(&app->cfg, path) == -1)
+	if (config_load(&app->cfg, path) == -1 || deploy_check(&app->cfg) == -1)
 		return -1;
 	if (render_init(app->cfg.templates_dir) == -1 || totp_init() == -1)
 		return -1;
