@@ -23,28 +23,15 @@ session_whoami(struct req *r)
 {
 	struct session	*s;
 	json_t		*ident;
-	const char	*rt;
-	enum aal_verdict v;
+	const char	*rt = kv_get(&r->query, "return_to");
+	int		 done;
 	enum rc		 rc;
 
-	r->wants_json = 1;
-	if ((rc = session_current(r, &s)) != RC_OK)
+	if (rt == NULL || !flow_return_to_allowed(r->cfg, rt))
+		rt = r->cfg->default_return_url;
+	if ((rc = sessions_caller_or_reply(r, rt, &s, &ident, &done)) !=
+	    RC_OK || done)
 		return rc;
-	if (s == NULL)
-		return view_error(r, 401, NULL,
-		    "No valid session credentials found in the request.", NULL);
-	rc = identity_get(r, s->identity_id, &ident);
-	if (rc == RC_NOTFOUND || (rc == RC_OK && !identity_is_active(ident)))
-		return view_error(r, 401, NULL,
-		    "No valid session credentials found in the request.", NULL);
-	if (rc != RC_OK)
-		return rc;
-	if ((v = aal_check(r, s, ident, r->cfg->whoami_aal)) != AAL_OK) {
-		rt = kv_get(&r->query, "return_to");
-		if (rt == NULL || !flow_return_to_allowed(r->cfg, rt))
-			rt = r->cfg->default_return_url;
-		return aal_deny(r, v, rt, 0);
-	}
 	http_header(r, "X-Kratos-Authenticated-Identity-Id", s->identity_id);
 	http_json(r, 200, session_json(r, s, ident));
 	return RC_OK;

@@ -348,6 +348,31 @@ selfservice_signed_in(struct req *r, const struct flow *f, struct session *s,
 	    ident : NULL, selfservice_return_url(r, f));
 }
 
+/*
+ * The common half of finishing a step that signed someone in: the flow is
+ * used up; a browser's session gets a fresh token (step-up and
+ * re-authentication rotate it) in its cookie and, for a new sign-in, a
+ * new anti-CSRF token (login CSRF).  A step-up keeps the CSRF token: the
+ * settings flow that asked for it is bound to it and must still work.
+ */
+static enum rc
+issue(struct req *r, const struct flow *f, struct session *s)
+{
+	enum rc	 rc;
+
+	rc = store_del(r->store, STORE_FLOWS, r->txn, f->id, strlen(f->id));
+	if (rc != RC_OK && rc != RC_NOTFOUND)
+		return rc;
+	if (f->api)
+		return RC_OK;
+	if (s->token == NULL && (rc = session_rotate(r, s)) != RC_OK)
+		return rc;
+	session_set_cookie(r, s);
+	if (s->created && (rc = flow_rotate_csrf(r)) != RC_OK)
+		return rc;
+	return RC_OK;
+}
+
 enum rc
 selfservice_continue_with_identity(struct req *r, const struct flow *f,
     struct session *s, const json_t *ident, const char *url)
@@ -356,15 +381,13 @@ selfservice_continue_with_identity(struct req *r, const struct flow *f,
 	json_t	*body, *rec = NULL;
 	enum rc	 rc;
 
-	/* A used flow cannot be submitted again. */
-	rc = store_del(r->store, STORE_FLOWS, r->txn, f->id, strlen(f->id));
-	if (rc != RC_OK && rc != RC_NOTFOUND)
-		return rc;
 	if (ident == NULL) {
 		if ((rc = identity_get(r, s->identity_id, &rec)) != RC_OK)
 			return rc;
 		ident = rec;
 	}
+	if ((rc = issue(r, f, s)) != RC_OK)
+		return rc;
 	body = json_pack("{s:o}", "session", session_json(r, s, ident));
 	if (with_identity)
 		json_object_set_new(body, "identity",
@@ -382,18 +405,6 @@ selfservice_continue_with_identity(struct req *r, const struct flow *f,
 		http_json(r, 200, body);
 		return RC_OK;
 	}
-	/* A stronger (or renewed) authentication gets a new token. */
-	if (s->token == NULL && (rc = session_rotate(r, s)) != RC_OK)
-		return rc;
-	session_set_cookie(r, s);
-
-	/*
-	 * A new sign-in gets a new anti-CSRF token (login CSRF).  A step-up
-	 * or re-authentication keeps it: the settings flow that asked for it
-	 * is bound to the token and must still work afterwards.
-	 */
-	if (s->created && (rc = flow_rotate_csrf(r)) != RC_OK)
-		return rc;
 	if (r->wants_json) {
 		json_object_set_new(body, "continue_with", json_pack(
 		    "[{s:s, s:s}]", "action", "redirect_browser_to",
@@ -412,8 +423,7 @@ selfservice_continue(struct req *r, const struct flow *f, struct session *s,
 	json_t	*body;
 	enum rc	 rc;
 
-	rc = store_del(r->store, STORE_FLOWS, r->txn, f->id, strlen(f->id));
-	if (rc != RC_OK && rc != RC_NOTFOUND)
+	if ((rc = issue(r, f, s)) != RC_OK)
 		return rc;
 	if (f->api) {
 		body = json_pack("{s:o}", "session", session_json(r, s, NULL));
@@ -423,11 +433,6 @@ selfservice_continue(struct req *r, const struct flow *f, struct session *s,
 		http_json(r, 200, body);
 		return RC_OK;
 	}
-	if (s->token == NULL && (rc = session_rotate(r, s)) != RC_OK)
-		return rc;
-	session_set_cookie(r, s);
-	if (s->created && (rc = flow_rotate_csrf(r)) != RC_OK)
-		return rc;
 	if (r->wants_json)
 		return view_error(r, 422, "browser_location_change_required",
 		    arena_printf(r->a, "In order to complete this flow please "

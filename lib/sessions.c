@@ -22,12 +22,11 @@
 static const char *const no_session =
     "No valid session credentials found in the request.";
 
-/* The caller's session, checked against the whoami policy; or answered. */
-static enum rc
-caller(struct req *r, struct session **out, int *done)
+enum rc
+sessions_caller_or_reply(struct req *r, const char *return_to,
+    struct session **out, json_t **ident, int *done)
 {
 	struct session	*s;
-	json_t		*ident;
 	enum aal_verdict v;
 	enum rc		 rc;
 
@@ -37,16 +36,26 @@ caller(struct req *r, struct session **out, int *done)
 		return rc;
 	if (s == NULL)
 		return view_error(r, 401, NULL, no_session, NULL);
-	rc = identity_get(r, s->identity_id, &ident);
-	if (rc == RC_NOTFOUND || (rc == RC_OK && !identity_is_active(ident)))
+	rc = identity_get(r, s->identity_id, ident);
+	if (rc == RC_NOTFOUND || (rc == RC_OK && !identity_is_active(*ident)))
 		return view_error(r, 401, NULL, no_session, NULL);
 	if (rc != RC_OK)
 		return rc;
-	if ((v = aal_check(r, s, ident, r->cfg->whoami_aal)) != AAL_OK)
-		return aal_deny(r, v, r->cfg->default_return_url, 0);
+	if ((v = aal_check(r, s, *ident, r->cfg->whoami_aal)) != AAL_OK)
+		return aal_deny(r, v, return_to, 0);
 	*done = 0;
 	*out = s;
 	return RC_OK;
+}
+
+/* The caller's session for the /sessions endpoints. */
+static enum rc
+caller(struct req *r, struct session **out, int *done)
+{
+	json_t	*ident;
+
+	return sessions_caller_or_reply(r, r->cfg->default_return_url, out,
+	    &ident, done);
 }
 
 enum rc
