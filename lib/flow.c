@@ -127,19 +127,13 @@ str_or_null(json_t *rec, const char *key)
 }
 
 enum rc
-flow_load(struct req *r, enum flow_kind kind, const char *id,
-    struct flow **out)
+flow_from_record(struct req *r, enum flow_kind kind, const char *id,
+    json_t *rec, struct flow **out)
 {
 	struct flow	*f;
-	json_t		*rec, *ui;
+	json_t		*ui;
 	const char	*k;
-	enum rc		 rc;
 
-	if (id == NULL || !crypto_is_uuid(id))
-		return RC_NOTFOUND;
-	if ((rc = store_get_json(r->store, STORE_FLOWS, r->txn, r->a, id,
-	    strlen(id), &rec, 0)) != RC_OK)
-		return rc;
 	k = str_or_null(rec, "kind");
 	if (k == NULL || strcmp(k, kinds[kind]) != 0)
 		return RC_NOTFOUND;
@@ -169,6 +163,21 @@ flow_load(struct req *r, enum flow_kind kind, const char *id,
 		f->internal = json_object();
 	*out = f;
 	return RC_OK;
+}
+
+enum rc
+flow_load(struct req *r, enum flow_kind kind, const char *id,
+    struct flow **out)
+{
+	json_t	*rec;
+	enum rc	 rc;
+
+	if (id == NULL || !crypto_is_uuid(id))
+		return RC_NOTFOUND;
+	if ((rc = store_get_json(r->store, STORE_FLOWS, r->txn, r->a, id,
+	    strlen(id), &rec, 0)) != RC_OK)
+		return rc;
+	return flow_from_record(r, kind, id, rec, out);
 }
 
 enum rc

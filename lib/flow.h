@@ -58,6 +58,14 @@ enum rc	 flow_new(struct req *r, enum flow_kind kind, int api,
 enum rc	 flow_load(struct req *r, enum flow_kind kind, const char *id,
 	    struct flow **out);
 
+/*
+ * Decode a stored flow record (already parsed JSON) of kind; the decoder
+ * behind flow_load(), separate so it can be fuzzed.  Missing or mistyped
+ * members decode as absent.  RC_OK or RC_NOTFOUND (another kind).
+ */
+enum rc	 flow_from_record(struct req *r, enum flow_kind kind, const char *id,
+	    json_t *rec, struct flow **out);
+
 /* Store the flow in the request's transaction. */
 enum rc	 flow_save(struct req *r, struct flow *f);
 

@@ -303,11 +303,15 @@ identity_public_json(struct req *r, const json_t *ident)
 	const char	*sid = json_string_value(json_object_get(ident,
 	    "schema_id"));
 
+	/* A damaged record must still serialise: absent members are null. */
+	if (sid == NULL)
+		sid = r->cfg->schema_id;
+
 	/* schema_url = {public}/schemas/<base64url(schema id)>. */
-	return json_pack("{s:O, s:O, s:s, s:O, s:O?, s:O, s:[], s:[],"
-	    " s:n, s:O, s:O}",
+	return json_pack("{s:O?, s:s, s:s, s:O?, s:O?, s:O?, s:[], s:[],"
+	    " s:n, s:O?, s:O?}",
 	    "id", json_object_get(ident, "id"),
-	    "schema_id", json_object_get(ident, "schema_id"),
+	    "schema_id", sid,
 	    "schema_url", arena_printf(r->a, "%sschemas/%s", r->cfg->base_url,
 	    crypto_b64url(r->a, sid, strlen(sid))),
 	    "state", json_object_get(ident, "state"),

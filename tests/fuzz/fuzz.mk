@@ -24,7 +24,7 @@
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 30
 FUZZ_FLAGS	?=
-FUZZ_NAMES	 = b64 config cookie json_body schema urlencoded
+FUZZ_NAMES	 = b64 config cookie json_body record schema urlencoded
 FUZZ_DIR	 = build/fuzz
 
 FUZZ_SAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
