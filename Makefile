@@ -209,3 +209,10 @@ clean:
 # Fuzz targets (libFuzzer, clang): `make fuzz` runs each for a bounded time,
 # `make fuzz-replay` (part of `make test`) replays each saved corpus.
 -include tests/fuzz/fuzz.mk
+
+# Benchmarks, not part of `make test`: `make bench` builds an optimised
+# copy, measures Gatehouse against its references and writes
+# bench/results.md (bench/run.sh; about 15 minutes).
+.PHONY: bench
+bench:
+	$(Q)sh bench/run.sh

@@ -6,7 +6,8 @@
 //   differently), stylesheets served by Apache through an Alias;
 // - etc/apache/htaccess: a user's public_html/account/ on a shared host,
 //   tidy URLs through mod_rewrite at /~alice/account/ (an Alias stands in
-//   for UserDir).
+//   for UserDir); once with a copy of the program and SetEnv, once with
+//   the README's wrapper script that suexec hosts need.
 //
 // Each runs the journey sign-up -> TOTP enrolment -> sign-out -> sign-in
 // with password and TOTP -> whoami at aal2, checking that every redirect,
@@ -121,7 +122,8 @@ suite('Apache, CGI via ScriptAlias (etc/apache/gatehouse-cgi.conf) at /cgi-bin/g
 	});
 });
 
-suite('Apache, CGI with .htaccess in public_html (etc/apache/htaccess) at /~alice/account/',
+for (const wrapper of [false, true]) {
+suite(`Apache, CGI with .htaccess in public_html (etc/apache/htaccess) at /~alice/account/${wrapper ? ', suexec-style wrapper script' : ''}`,
     { skip: apacheSkipReason(['cgi', 'rewrite']) || journeySkipReason() }, () => {
 	const h = {};
 	before(async () => {
@@ -136,11 +138,20 @@ suite('Apache, CGI with .htaccess in public_html (etc/apache/htaccess) at /~alic
 		h.dir = path.join(pub, 'account');
 		await mkdir(h.dir, { recursive: true, mode: 0o755 });
 		await chmod(pub, 0o755);
-		await copyFile(path.join(h.prefix, 'cgi-bin', 'gatehouse.fcgi'), path.join(h.dir, 'gatehouse.cgi'));
-		await chmod(path.join(h.dir, 'gatehouse.cgi'), 0o755);
+		const cgi = path.join(h.dir, 'gatehouse.cgi');
+		let htaccess = await exampleFile(h.box, 'etc/apache/htaccess');
+		if (wrapper) {
+			// suexec drops GATEHOUSE_CONFIG: the wrapper sets it instead.
+			htaccess = htaccess.replace(/^SetEnv GATEHOUSE_CONFIG .*$/m, '');
+			assert.ok(!htaccess.includes('SetEnv'));
+			await writeFile(cgi, '#!/bin/sh\n' +
+			    `GATEHOUSE_CONFIG=${h.prefix}/gatehouse.yml exec ${h.prefix}/cgi-bin/gatehouse.fcgi\n`);
+		} else {
+			await copyFile(path.join(h.prefix, 'cgi-bin', 'gatehouse.fcgi'), cgi);
+		}
+		await chmod(cgi, 0o755);
 		await cp(path.join(h.prefix, 'static'), path.join(h.dir, 'static'), { recursive: true });
-		await writeFile(path.join(h.dir, '.htaccess'), await exampleFile(h.box, 'etc/apache/htaccess'));
-
+		await writeFile(path.join(h.dir, '.htaccess'), htaccess);
 		// The host's part: UserDir (an Alias here) with overrides allowed.
 		h.apache = await startApache(h.box, {
 			modules: ['cgi', 'rewrite'], port: h.port, base: '/~alice/account/',
@@ -172,3 +183,4 @@ suite('Apache, CGI with .htaccess in public_html (etc/apache/htaccess) at /~alic
 		assert.equal(r.status, 403);
 	});
 });
+}

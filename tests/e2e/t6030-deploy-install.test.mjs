@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, lstat, readFile, readlink, stat, writeFile, copyFile, mkdir } from 'node:fs/promises';
+import { chmod, chown, lstat, readFile, readlink, stat, writeFile, copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { it, before, after } from 'node:test';
@@ -120,9 +120,8 @@ suite('make install', { skip: journeySkipReason() }, () => {
 });
 
 /*
- * The start-up checks run in app_init(); the program is run here as a CGI
- * program on /health/alive.  Skipped (with the reason) while app_init()
- * does not call deploy_check() yet.
+ * The start-up checks run in app_init() (lib/deploy.c); the program is run
+ * here as a CGI program on /health/alive.
  */
 suite('start-up checks of file permissions', { skip: journeySkipReason() }, () => {
 	const h = {};
@@ -136,17 +135,8 @@ suite('start-up checks of file permissions', { skip: journeySkipReason() }, () =
 			PATH: '/usr/bin:/bin', GATEWAY_INTERFACE: 'CGI/1.1', REQUEST_METHOD: 'GET',
 			REQUEST_URI: '/account/health/alive', GATEHOUSE_CONFIG: h.config,
 		});
-		await chmod(h.varDir, 0o755);
-		const r = await h.cgi();
-		h.wired = r.code !== 0;
-		await chmod(h.varDir, 0o700);
 	});
 	after(() => h.box?.cleanup());
-
-	const needWired = (t) => {
-		if (!h.wired) t.skip('app_init() does not call deploy_check() yet (lib/deploy.h)');
-		return h.wired;
-	};
 
 	it('starts with a 0700 state directory and a 0600 configuration, silently', async () => {
 		const r = await h.cgi();
@@ -155,8 +145,7 @@ suite('start-up checks of file permissions', { skip: journeySkipReason() }, () =
 		assert.equal(r.stderr, '');
 	});
 
-	it('refuses a state directory others can enter, naming it and the chmod to run', async (t) => {
-		if (!needWired(t)) return;
+	it('refuses a state directory others can enter, naming it and the chmod to run', async () => {
 		for (const mode of [0o755, 0o750, 0o711]) {
 			await chmod(h.varDir, mode);
 			const r = await h.cgi();
@@ -168,8 +157,7 @@ suite('start-up checks of file permissions', { skip: journeySkipReason() }, () =
 		await chmod(h.varDir, 0o700);
 	});
 
-	it('warns about a world-readable configuration holding secrets, and starts', async (t) => {
-		if (!needWired(t)) return;
+	it('warns about a world-readable configuration holding secrets, and starts', async () => {
 		await chmod(h.config, 0o644);
 		const r = await h.cgi();
 		await chmod(h.config, 0o600);
@@ -179,11 +167,9 @@ suite('start-up checks of file permissions', { skip: journeySkipReason() }, () =
 	});
 
 	it('refuses a state directory that belongs to another user', async (t) => {
-		if (!needWired(t)) return;
 		if (process.getuid() !== 0) return t.skip('needs root to hand the directory to another user');
 		const other = path.join(h.box.dir, 'other-var');
 		await mkdir(other, { mode: 0o700 });
-		const { chown } = await import('node:fs/promises');
 		await chown(other, 65534, 65534);
 		const yml = path.join(h.box.dir, 'other.yml');
 		await writeFile(yml, (await readFile(h.config, 'utf8')).replace(h.varDir, other), { mode: 0o600 });
