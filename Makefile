@@ -26,8 +26,9 @@ ALL_CFLAGS	 = -std=c11 $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 		   -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
 ALL_CXXFLAGS	 = -std=c++11 -Wall -Wextra -Werror $(CXXFLAGS) -Ilib \
 		   $(shell pkg-config --cflags libctemplate_nothreads jansson 2>/dev/null) -MMD -MP
-LIBS		 = $(shell pkg-config --libs $(PKGS) libctemplate_nothreads 2>/dev/null) \
-		   -ldb -lcrypt -lpthread
+# libcurl is opened at run time (lib/breach.c), so only its header is used.
+LIBS		 = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) \
+		   libctemplate_nothreads 2>/dev/null) -ldb -lcrypt -ldl -lpthread
 
 LIBSRCS		 = $(sort $(wildcard lib/*.c))
 LIBOBJS		 = $(LIBSRCS:.c=.o) lib/render.o

@@ -26,6 +26,7 @@
 #include "app.h"
 #include "cli.h"
 #include "config.h"
+#include "crypto.h"
 #include "log.h"
 
 /* --- FastCGI and CGI I/O ------------------------------------------------- */
@@ -184,9 +185,22 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
+		unsigned char	 dice;
+
+		busy = 1;
 		io.req = NULL;
 		app_handle(&app, io_param, io_read, io_emit, &io);
-		fflush(stdout);
+
+		/*
+		 * Closing standard output ends the response for the web
+		 * server; then, one request in 32, this process does the
+		 * housekeeping a FastCGI worker does after each response, so
+		 * a CGI-only host also gets expired flows swept and its logs
+		 * trimmed.
+		 */
+		fclose(stdout);
+		if (crypto_random(&dice, 1) == RC_OK && dice % 32 == 0)
+			app_after(&app);
 		app_release(&app);
 		return 0;
 	}

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <dlfcn.h>
+
 #include <curl/curl.h>
 #include <openssl/sha.h>
 
@@ -89,6 +91,54 @@ collect(char *p, size_t sz, size_t n, void *ctx)
 	return len;
 }
 
+/*
+ * libcurl is opened on first use rather than linked: it brings some thirty
+ * libraries with it, which a CGI process would otherwise load on every
+ * request although only a password change ever needs them.
+ */
+static struct {
+	int		 tried;
+	void		*h;
+	CURL		*(*easy_init)(void);
+	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode	 (*easy_perform)(CURL *);
+	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void		 (*easy_cleanup)(CURL *);
+	const char	*(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void		 (*slist_free_all)(struct curl_slist *);
+} curl;
+
+static int
+curl_load(void)
+{
+	if (curl.tried)
+		return curl.h != NULL;
+	curl.tried = 1;
+	if ((curl.h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		log_warnx("breached-password check: %s", dlerror());
+		return 0;
+	}
+	*(void **)&curl.easy_init = dlsym(curl.h, "curl_easy_init");
+	*(void **)&curl.easy_setopt = dlsym(curl.h, "curl_easy_setopt");
+	*(void **)&curl.easy_perform = dlsym(curl.h, "curl_easy_perform");
+	*(void **)&curl.easy_getinfo = dlsym(curl.h, "curl_easy_getinfo");
+	*(void **)&curl.easy_cleanup = dlsym(curl.h, "curl_easy_cleanup");
+	*(void **)&curl.easy_strerror = dlsym(curl.h, "curl_easy_strerror");
+	*(void **)&curl.slist_append = dlsym(curl.h, "curl_slist_append");
+	*(void **)&curl.slist_free_all = dlsym(curl.h, "curl_slist_free_all");
+	if (curl.easy_init == NULL || curl.easy_setopt == NULL ||
+	    curl.easy_perform == NULL || curl.easy_getinfo == NULL ||
+	    curl.easy_cleanup == NULL || curl.easy_strerror == NULL ||
+	    curl.slist_append == NULL || curl.slist_free_all == NULL) {
+		log_warnx("breached-password check: libcurl lacks a function");
+		dlclose(curl.h);
+		curl.h = NULL;
+		return 0;
+	}
+	return 1;
+}
+
 /* The breach count HIBP reports for the hash, or -1 on failure. */
 static long
 hibp_count(struct req *r, const char *hex)
@@ -105,26 +155,26 @@ hibp_count(struct req *r, const char *hex)
 	    strncmp(host, "https://", 8) == 0 ? arena_printf(r->a, "%s/range/%.5s",
 	    host, hex) : arena_printf(r->a, "https://%s/range/%.5s", host, hex);
 	buf_init(&b, r->a);
-	if ((c = curl_easy_init()) == NULL)
+	if (!curl_load() || (c = curl.easy_init()) == NULL)
 		return -1;
-	hdrs = curl_slist_append(hdrs, "Add-Padding: true");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "gatehouse");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	ret = curl_easy_perform(c);
+	hdrs = curl.slist_append(hdrs, "Add-Padding: true");
+	curl.easy_setopt(c, CURLOPT_URL, url);
+	curl.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl.easy_setopt(c, CURLOPT_USERAGENT, "gatehouse");
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
+	curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	ret = curl.easy_perform(c);
 	if (ret == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(c);
+		curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl.slist_free_all(hdrs);
+	curl.easy_cleanup(c);
 	if (ret != CURLE_OK || status != 200) {
 		log_warnx("breached-password check: %s returned %s (%ld)", url,
-		    ret != CURLE_OK ? curl_easy_strerror(ret) : "HTTP", status);
+		    ret != CURLE_OK ? curl.easy_strerror(ret) : "HTTP", status);
 		return -1;
 	}
 
