@@ -34,7 +34,8 @@ LINK_STATIC	?= 1
 ifeq ($(LINK_STATIC),1)
 LIBS		 = -Wl,-Bstatic -lctemplate_nothreads -lfcgi -largon2 -loath \
 		   -lpng16 -ljansson -lyaml -ldb-5.3 -lcrypto -lz -Wl,-Bdynamic \
-		   -lqrencode -lcrypt -ldl -lpthread -lm
+		   -lqrencode -lcrypt -ldl -lpthread -lm -static-libstdc++ \
+		   -static-libgcc
 else
 LIBS		 = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) \
 		   libctemplate_nothreads 2>/dev/null) -ldb -lcrypt -ldl -lpthread

@@ -170,13 +170,15 @@ main(int argc, char **argv)
 	struct io		 io;
 	FCGX_Request		 req;
 	struct sigaction	 sa;
+	int			 cgi;
 
 	if (argc > 1 && cli_is_command(argv[1]))
 		return cli_main(argc, argv);
 	if (argc > 1)
 		return cli(argc, argv);
 	log_init("gatehouse");
-	if (app_init(&app, config_path(argv[0])) == -1)
+	cgi = FCGX_Init() != 0 || FCGX_IsCGI();
+	if (app_init(&app, config_path(argv[0]), cgi) == -1)
 		return 78;
 
 	memset(&sa, 0, sizeof(sa));
@@ -184,7 +186,7 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
+	if (cgi) {
 		unsigned char	 dice;
 
 		busy = 1;

@@ -82,7 +82,7 @@ static const struct route routes[] = {
 };
 
 int
-app_init(struct app *app, const char *path)
+app_init(struct app *app, const char *path, int cgi)
 {
 	memset(app, 0, sizeof(*app));
 	arena_init(&app->startup, 65536);
@@ -92,7 +92,8 @@ app_init(struct app *app, const char *path)
 	arena_use_for_json(&app->startup);
 	if (config_load(&app->cfg, path) == -1 || deploy_check(&app->cfg) == -1)
 		return -1;
-	if (render_init(app->cfg.templates_dir) == -1 || totp_init() == -1)
+	if (render_init(app->cfg.templates_dir, !cgi) == -1 ||
+	    totp_init() == -1)
 		return -1;
 	if (store_open(&app->store, app->cfg.state_dir, app->cfg.db_cache) !=
 	    RC_OK)

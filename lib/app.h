@@ -23,10 +23,12 @@ struct app {
 };
 
 /*
- * Load the configuration at path and open everything.  Returns 0, or -1
- * after printing or logging what is wrong.
+ * Load the configuration at path and open everything.  A CGI process
+ * (cgi set) serves one request, so it skips start-up checks whose cost
+ * only pays off over many requests.  Returns 0, or -1 after printing or
+ * logging what is wrong.
  */
-int	 app_init(struct app *app, const char *path);
+int	 app_init(struct app *app, const char *path, int cgi);
 
 /* Close the store and free everything. */
 void	 app_release(struct app *app);

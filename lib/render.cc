@@ -323,7 +323,7 @@ list_templates(const char *dir, std::vector<std::string> *names)
 } /* namespace */
 
 int
-render_init(const char *templates_dir)
+render_init(const char *templates_dir, int check_all)
 {
 	static bool		 registered;
 	std::vector<std::string> names;
@@ -351,6 +351,8 @@ render_init(const char *templates_dir)
 			    templates_dir);
 			return -1;
 		}
+		if (!check_all)
+			return 0;
 		if (!list_templates(templates_dir, &names)) {
 			log_warn("render: %s", templates_dir);
 			return -1;

@@ -37,11 +37,13 @@ extern "C" {
 typedef void	render_emit_fn(void *ctx, const char *p, size_t n);
 
 /*
- * Point the bridge at a template directory and check that every *.tpl file
- * in it parses.  Called once per process at start-up.  Returns 0, or -1
- * after logging the file at fault.
+ * Point the bridge at a template directory.  With check_all, parse every
+ * *.tpl file in it now, so that a long-lived process reports every bad
+ * template at start-up; a CGI process, which renders one page and exits,
+ * passes 0 and parses only what it renders.  Called once per process.
+ * Returns 0, or -1 after logging the file at fault.
  */
-int	render_init(const char *templates_dir);
+int	render_init(const char *templates_dir, int check_all);
 
 /*
  * Expand the template file `name` (relative to the template directory)

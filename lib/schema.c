@@ -124,8 +124,6 @@ schema_load(const char *path, struct schema **out, char *err, size_t errlen)
 	}
 	if (!s->identifier->required)
 		s->props[s->identifier - s->props].required = 1;
-	/* json_dumps() memory belongs to jansson's allocator; keep a copy. */
-	s->raw = mem_strdup(json_dumps(root, JSON_COMPACT));
 	*out = s;
 	return 0;
 }
@@ -143,7 +141,6 @@ schema_free(struct schema *s)
 		free(s->props[i].title);
 	}
 	free(s->props);
-	free(s->raw);
 	free(s);
 }
 

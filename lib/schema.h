@@ -31,7 +31,6 @@ struct schema {
 	size_t			 nprops;
 	const struct schema_prop *identifier;
 	int			 additional;	/* additionalProperties allowed */
-	char			*raw;		/* the file's JSON text */
 };
 
 /*

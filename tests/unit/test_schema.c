@@ -109,8 +109,6 @@ test_schema_load_default(void **state)
 	assert_false(name->identifier);
 	assert_int_equal(name->max_len, 128);
 	assert_false(fx->s->additional);
-	assert_non_null(fx->s->raw);
-	assert_non_null(strstr(fx->s->raw, "\"traits\""));
 }
 
 #define WRAP(props, extra) \
