@@ -128,7 +128,7 @@ RUN_PKGS	 = build-essential pkg-config libfcgi-dev libfcgi-bin \
 		   libargon2-dev liboath-dev libqrencode-dev libpng-dev \
 		   libjansson-dev libyaml-dev libcurl4-openssl-dev lighttpd
 # ... and the ones the tests need on top.
-TEST_PKGS	 = $(RUN_PKGS) libcmocka-dev oathtool zbar-tools chromium clang \
+TEST_PKGS	 = $(RUN_PKGS) libcmocka-dev oathtool zbar-tools chromium clang w3m \
 		   apache2 libapache2-mod-fcgid spawn-fcgi
 
 deps:
