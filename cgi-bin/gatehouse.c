@@ -79,6 +79,25 @@ io_emit(void *ctx, const char *p, size_t n)
 static volatile sig_atomic_t busy, stopping;
 
 /*
+ * The watchdog: a request that has not finished after this long is stuck
+ * -- in practice, waiting on a Berkeley DB mutex that a killed worker held,
+ * which no timeout can interrupt.  The worker exits; the web server starts
+ * a fresh one, whose DB_REGISTER open recovers the environment.
+ */
+#define WATCHDOG_SECONDS	30
+
+static void
+on_alarm(int sig)
+{
+	static const char msg[] = "gatehouse: request stuck for "
+	    "30 s (a killed worker's lock?); exiting to recover\n";
+
+	(void)sig;
+	(void)!write(2, msg, sizeof(msg) - 1);
+	_exit(75);
+}
+
+/*
  * On SIGTERM between requests, leave at once; during a request, finish it
  * first.  An environment left open by an exited process is recovered by
  * the next process to open it (DB_REGISTER), so nothing is lost.
@@ -184,6 +203,8 @@ main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (cgi) {
@@ -191,6 +212,7 @@ main(int argc, char **argv)
 
 		busy = 1;
 		io.req = NULL;
+		alarm(WATCHDOG_SECONDS);
 		app_handle(&app, io_param, io_read, io_emit, &io);
 
 		/*
@@ -210,11 +232,13 @@ main(int argc, char **argv)
 	io.req = &req;
 	while (!stopping && FCGX_Accept_r(&req) >= 0) {
 		busy = 1;
+		alarm(WATCHDOG_SECONDS);
 		app_handle(&app, io_param, io_read, io_emit, &io);
 		FCGX_Finish_r(&req);
 
 		/* Housekeeping runs only once the client has its answer. */
 		app_after(&app);
+		alarm(0);
 		busy = 0;
 	}
 	app_release(&app);

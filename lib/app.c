@@ -177,6 +177,7 @@ attempt(struct app *app, struct req *r)
 	int		 methods;
 	enum rc		 rc;
 
+	store_expire_locks(&app->store);
 	if ((rc = store_txn_begin(&app->store, &r->txn)) != RC_OK)
 		return rc;
 	if ((fn = route(r, &methods)) != NULL)
@@ -263,6 +264,17 @@ app_handle(struct app *app, http_param_fn *param, http_read_fn *rd,
 		if (rc == RC_OK)
 			break;
 		if (rc == RC_RETRY) {
+			/*
+			 * Waiting on and on for the same lock means its holder
+			 * was killed: reopening (DB_REGISTER | DB_RECOVER) runs
+			 * recovery, which releases it.
+			 */
+			if (tries == 2 && store_reopen(&app->store) != RC_OK) {
+				internal_error(&r, 503);
+				http_write(&r, emit, ctx);
+				_exit(75);
+			}
+
 			/* Jitter so two victims do not collide again. */
 			usleep((useconds_t)(1000 * (tries + 1) +
 			    (getpid() % 7) * 300));

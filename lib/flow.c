@@ -525,6 +525,26 @@ has_dot_segment(const char *url)
 	return 0;
 }
 
+/*
+ * An encoded slash or backslash in the path: many servers decode it, so
+ * "/allowed/..%2fadmin" would climb out of the allowed prefix.
+ */
+static int
+has_encoded_separator(const char *url)
+{
+	const char	*p = strstr(url, "://");
+	size_t		 n, i;
+
+	p = p ? p + 3 : url;
+	n = strcspn(p, "?#");
+	for (i = 0; i + 2 < n; i++)
+		if (p[i] == '%' && ((p[i + 1] == '2' && (p[i + 2] == 'f' ||
+		    p[i + 2] == 'F')) || (p[i + 1] == '5' && (p[i + 2] == 'c' ||
+		    p[i + 2] == 'C'))))
+			return 1;
+	return 0;
+}
+
 int
 flow_return_to_allowed(const struct config *cfg, const char *url)
 {
@@ -536,7 +556,7 @@ flow_return_to_allowed(const struct config *cfg, const char *url)
 		    url[i] == 0x7f)
 			return 0;
 	if (has_dot_segment(url) || strstr(url, "%2e") != NULL ||
-	    strstr(url, "%2E") != NULL)
+	    strstr(url, "%2E") != NULL || has_encoded_separator(url))
 		return 0;
 	if (url_below(url, cfg->base_url))
 		return 1;

@@ -263,7 +263,8 @@ http_write(struct req *r, http_emit_fn *emit, void *ctx)
 	buf_addstr(&h, "X-Frame-Options: DENY\r\n");
 	buf_addstr(&h, "Cache-Control: no-store\r\n");
 	if (r->cfg != NULL && r->cfg->https)
-		buf_addstr(&h, "Strict-Transport-Security: max-age=31536000\r\n");
+		buf_addstr(&h, "Strict-Transport-Security: max-age=31536000; "
+		    "includeSubDomains\r\n");
 	for (i = 0; i < r->resp.headers.n; i++)
 		buf_addf(&h, "%s: %s\r\n", r->resp.headers.v[i].key,
 		    r->resp.headers.v[i].val);

@@ -323,9 +323,11 @@ selfservice_submit(struct req *r, const struct flow_ops *ops)
 		    "with cookies or an Origin header, indicating that it came "
 		    "from a browser, but the flow was created as an API flow. "
 		    "Use a browser flow instead.", NULL);
-	if (flow_check_csrf(r, f, &reason) != RC_OK)
+	if (flow_check_csrf(r, f, &reason) != RC_OK) {
+		audit_event(r, "csrf.violation", NULL, flow_kind_name(f->kind));
 		return view_error(r, 403, "security_csrf_violation", reason,
 		    NULL);
+	}
 	if ((rc = settings_guard(r, f, &done)) != RC_OK || done)
 		return rc;
 	flow_clear_messages(f);

@@ -177,6 +177,14 @@ store_reopen(struct store *s)
 	return rc;
 }
 
+void
+store_expire_locks(struct store *s)
+{
+	int	 rejected = 0;
+
+	(void)s->env->lock_detect(s->env, 0, DB_LOCK_EXPIRE, &rejected);
+}
+
 enum rc
 store_txn_begin(struct store *s, DB_TXN **txn)
 {

@@ -65,6 +65,14 @@ void	 store_close(struct store *s);
 /* Close and reopen after RC_PANIC (another process ran recovery). */
 enum rc	 store_reopen(struct store *s);
 
+/*
+ * Wake any waiter whose lock request has outlived the lock timeout: Berkeley
+ * DB checks timeouts only when its detector runs, and a lock left by a
+ * killed worker gives it no new conflict to run on.  Cheap; called before
+ * each request.
+ */
+void	 store_expire_locks(struct store *s);
+
 /* Begin a transaction.  RC_OK, RC_PANIC, RC_STORE. */
 enum rc	 store_txn_begin(struct store *s, DB_TXN **txn);
 

@@ -234,6 +234,12 @@ default_message(int status)
 		return "The request body is too large";
 	case 415:
 		return "The request's content type is not supported";
+	case 422:
+		return "The request could not be completed here";
+	case 429:
+		return "Too many requests; please wait and try again";
+	case 503:
+		return "The service is briefly unavailable; please try again";
 	default:
 		return "An internal server error occurred, please contact the "
 		    "system administrator";

@@ -75,14 +75,15 @@ export async function httpFetch(url, { method = 'GET', headers = {}, body, local
  * reach the next.
  */
 export class IpClient extends Client {
-	constructor(baseUrl, { ip = freshIp(), cookies = true } = {}) {
+	constructor(baseUrl, { ip = freshIp(), cookies = true, headers = {} } = {}) {
 		super(baseUrl, { cookies });
 		this.ip = ip;
+		this.defaultHeaders = headers;	// sent with every request (e.g. user-agent)
 	}
 
 	async request(method, url, opts = {}) {
 		const u = this.abs(url);
-		const headers = { ...(opts.headers || {}) };
+		const headers = { ...this.defaultHeaders, ...(opts.headers || {}) };
 		if (opts.accept) headers.accept = opts.accept;
 		let body = opts.body;
 		if (opts.form !== undefined) {
