@@ -538,10 +538,12 @@ store_housekeep(struct store *s, struct arena *a, time_t now, size_t max)
 	(void)sweep(s, STORE_SESSIONS, now, max);
 	(void)sweep(s, STORE_THROTTLE, now, max);
 
-	/* Checkpoint at most once a minute, and only after 1 MiB of log. */
-	if (now - s->last_checkpoint >= 60) {
-		s->last_checkpoint = now;
-		if ((ret = s->env->txn_checkpoint(s->env, 1024, 0, 0)) != 0)
-			log_warnx("txn_checkpoint: %s", db_strerror(ret));
-	}
+	/*
+	 * Checkpoint whenever 1 MiB of log has accumulated (checked on every
+	 * pass, about once a second): many small checkpoints, each flushing
+	 * a second's worth of pages, instead of a large one a minute that
+	 * stalls every worker's writes while it runs.
+	 */
+	if ((ret = s->env->txn_checkpoint(s->env, 1024, 0, 0)) != 0)
+		log_warnx("txn_checkpoint: %s", db_strerror(ret));
 }

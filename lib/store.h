@@ -50,7 +50,6 @@ struct store {
 		unsigned char	key[64];
 		size_t		len;
 	}		 sweep[STORE__MAX];
-	time_t		 last_checkpoint;
 };
 
 /*
