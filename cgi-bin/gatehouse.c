@@ -84,13 +84,13 @@ static volatile sig_atomic_t busy, stopping;
  * which no timeout can interrupt.  The worker exits; the web server starts
  * a fresh one, whose DB_REGISTER open recovers the environment.
  */
-#define WATCHDOG_SECONDS	30
+#define WATCHDOG_SECONDS	20
 
 static void
 on_alarm(int sig)
 {
 	static const char msg[] = "gatehouse: request stuck for "
-	    "30 s (a killed worker's lock?); exiting to recover\n";
+	    "20 s (a killed worker's lock?); exiting to recover\n";
 
 	(void)sig;
 	(void)!write(2, msg, sizeof(msg) - 1);

@@ -266,10 +266,11 @@ app_handle(struct app *app, http_param_fn *param, http_read_fn *rd,
 		if (rc == RC_RETRY) {
 			/*
 			 * Waiting on and on for the same lock means its holder
-			 * was killed: reopening (DB_REGISTER | DB_RECOVER) runs
-			 * recovery, which releases it.
+			 * was killed: failchk releases it; if the dead process
+			 * held a mutex, reopening runs recovery instead.
 			 */
-			if (tries == 2 && store_reopen(&app->store) != RC_OK) {
+			if (tries == 2 && store_failchk(&app->store) ==
+			    RC_PANIC && store_reopen(&app->store) != RC_OK) {
 				internal_error(&r, 503);
 				http_write(&r, emit, ctx);
 				_exit(75);
@@ -314,6 +315,11 @@ app_after(struct app *app)
 		return;
 	app->last_housekeeping = now;
 	arena_reset(&app->arena);
+
+	/* A killed worker's locks are released here, within a second. */
+	if (store_failchk(&app->store) == RC_PANIC)
+		(void)store_reopen(&app->store);
+
 	/*
 	 * 128 records per database per pass keeps up with a busy site's
 	 * flows (a worker makes a few thousand a second at most) for well

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,16 @@ map(struct store *s, int ret, const char *what)
 		log_warnx("%s: %s", what, db_strerror(ret));
 		return RC_STORE;
 	}
+}
+
+/* For failchk: is the process that held a lock or a mutex still there? */
+static int
+is_alive(DB_ENV *env, pid_t pid, db_threadid_t tid, u_int32_t flags)
+{
+	(void)env;
+	(void)tid;
+	(void)flags;
+	return kill(pid, 0) == 0 || errno == EPERM;
 }
 
 static void
@@ -109,14 +120,25 @@ store_open(struct store *s, const char *home, size_t cache)
 	 * the next process to open the environment runs.  Until then a
 	 * waiter must not block forever: time out and retry the request.
 	 */
-	s->env->set_timeout(s->env, 3 * 1000000, DB_SET_LOCK_TIMEOUT);
+	s->env->set_timeout(s->env, 2 * 1000000, DB_SET_LOCK_TIMEOUT);
+
+	/*
+	 * Track which process holds what, so that failchk() can release the
+	 * locks and abort the transactions of a killed worker in place --
+	 * waking whoever waits on them -- instead of a full recovery, which
+	 * would strand any process blocked in the old environment.  The
+	 * count bounds the processes attached at once (workers, CGI
+	 * requests, the command line).
+	 */
+	s->env->set_thread_count(s->env, 512);
+	s->env->set_isalive(s->env, is_alive);
 
 	/* Shared hosts have little disk: drop log files once checkpointed. */
 	s->env->log_set_config(s->env, DB_LOG_AUTO_REMOVE, 1);
 	s->env->set_lg_max(s->env, 4 * 1024 * 1024);
 
 	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
-	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER;
+	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER | DB_FAILCHK;
 	if ((ret = s->env->open(s->env, home, flags, 0600)) != 0) {
 		log_warnx("%s: opening the environment in %s: %s", __func__,
 		    home, db_strerror(ret));
@@ -175,6 +197,17 @@ store_reopen(struct store *s)
 	rc = store_open(s, home, cache);
 	free(home);
 	return rc;
+}
+
+enum rc
+store_failchk(struct store *s)
+{
+	int	 ret;
+
+	if ((ret = s->env->failchk(s->env, 0)) == 0)
+		return RC_OK;
+	log_warnx("failchk: %s", db_strerror(ret));
+	return ret == DB_RUNRECOVERY ? RC_PANIC : RC_STORE;
 }
 
 void

@@ -72,6 +72,13 @@ enum rc	 store_reopen(struct store *s);
  */
 void	 store_expire_locks(struct store *s);
 
+/*
+ * Release what killed processes held: their locks are freed and their
+ * transactions aborted (Berkeley DB's failchk).  RC_OK; RC_PANIC when a
+ * dead process held a mutex and only recovery will do (store_reopen()).
+ */
+enum rc	 store_failchk(struct store *s);
+
 /* Begin a transaction.  RC_OK, RC_PANIC, RC_STORE. */
 enum rc	 store_txn_begin(struct store *s, DB_TXN **txn);
 
