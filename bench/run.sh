@@ -19,8 +19,8 @@
 #   BENCH_ROUNDS    alternating rounds (3)
 #   BENCH_SCALE     identities and sessions of the scale test (1000000)
 #   BENCH_SCALE_ROUNDS alternating rounds of the scale comparison (5)
-#   BENCH_HK_SECONDS length of the housekeeping run (65: a worker checkpoints
-#                   at its first request and 60 s later, so both fall in it)
+#   BENCH_HK_SECONDS length of the housekeeping run (65: longer than the
+#                   once-a-minute checkpoint interval Gatehouse once had)
 #   BENCH_PORT      the first port to try (4600; nine free ones are used)
 #   BENCH_INSTALL   0: do not apt-get install missing tools
 set -eu
@@ -94,8 +94,14 @@ PIDS=$B/run/pids		# "name pid" of everything started here
 : > "$PIDS"
 cleanup() {
 	set +e
+	# LemonLDAP::NG's process manager first (it would respawn its
+	# workers), then whichever of its workers outlive it.
 	l=$(pid_of llng-fcgi)
-	[ -n "$l" ] && for c in $(pgrep -P "$l"); do kill "$c"; done
+	kids=
+	if [ -n "$l" ]; then
+		kids=$(pgrep -P "$l")
+		kill "$l"
+	fi
 	while read -r name pid; do
 		kill "$pid" 2>/dev/null
 	done < "$PIDS"
@@ -103,6 +109,9 @@ cleanup() {
 	while read -r name pid; do
 		kill -9 "$pid" 2>/dev/null
 	done < "$PIDS"
+	for c in $kids; do
+		grep -q perl-fcgi "/proc/$c/comm" 2>/dev/null && kill -9 "$c"
+	done
 	[ -n "${LLNG_TMP:-}" ] && rm -rf "$LLNG_TMP"
 }
 trap cleanup EXIT
@@ -323,10 +332,15 @@ if have llng-fastcgi-server; then
 	LLNG_DEFAULTLOGGER=Lemonldap::NG::Common::Logger::Std \
 	    llng-fastcgi-server $u -s "$LLNG_TMP/llng.sock" -p "$LLNG_TMP/llng.pid" \
 	    -n 2 >"$LOG/llng.out" 2>&1 || true
+	# It daemonises; the pid file names its process manager (whose
+	# children are the workers).  Perl takes a while to load it all.
 	i=0
-	while [ ! -S "$LLNG_TMP/llng.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while { [ ! -S "$LLNG_TMP/llng.sock" ] || [ ! -s "$LLNG_TMP/llng.pid" ]; } &&
+	    [ $i -lt 300 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ -s "$LLNG_TMP/llng.pid" ] && echo "llng-fcgi $(cat "$LLNG_TMP/llng.pid")" >> "$PIDS"
 	if [ -S "$LLNG_TMP/llng.sock" ] && [ -s "$LLNG_TMP/llng.pid" ]; then
-		echo "llng-fcgi $(cat "$LLNG_TMP/llng.pid")" >> "$PIDS"
 		start_lighttpd llng "$BENCH/conf/llng.conf" $PORT_llng \
 		    LLNG_SOCKET="$LLNG_TMP/llng.sock"
 		if curl -s -H 'Host: auth.example.com' "$(url llng /)" |

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "crypto.h"
 #include "log.h"
 #include "mem.h"
 #include "store.h"
@@ -489,8 +490,9 @@ sweep(struct store *s, enum store_db db, time_t now, size_t max)
 	DB_TXN		*txn = NULL;
 	DBC		*c = NULL;
 	DBT		 k, v;
-	size_t		 seen = 0;
-	int		 ret, flag;
+	unsigned char	 start[sizeof(pos->key)];
+	size_t		 seen = 0, startlen;
+	int		 ret, flag, wrapped = 0;
 	enum rc		 rc;
 
 	if ((rc = store_txn_begin(s, &txn)) != RC_OK)
@@ -501,18 +503,42 @@ sweep(struct store *s, enum store_db db, time_t now, size_t max)
 	}
 	memset(&k, 0, sizeof(k));
 	memset(&v, 0, sizeof(v));
+	/*
+	 * A fresh pass starts at a random key, so that several workers do
+	 * not sweep (and lock) the same records at the same time.
+	 */
+	if (pos->len == 0 && crypto_random(pos->key, 8) == RC_OK)
+		pos->len = 8;
 	flag = DB_FIRST;
 	if (pos->len > 0) {
 		k.data = pos->key;
 		k.size = (u_int32_t)pos->len;
 		flag = DB_SET_RANGE;
 	}
+	startlen = pos->len;
+	memcpy(start, pos->key, startlen);
 	pos->len = 0;
-	while (seen < max && (ret = c->get(c, &k, &v, flag | DB_RMW)) == 0) {
+	ret = c->get(c, &k, &v, flag | DB_RMW);
+
+	/* Past the last key: wrap round to the first. */
+	if (ret == DB_NOTFOUND && flag == DB_SET_RANGE) {
+		wrapped = 1;
+		memset(&k, 0, sizeof(k));
+		ret = c->get(c, &k, &v, DB_FIRST | DB_RMW);
+	}
+again:
+	for (; ret == 0 && seen < max; ret = c->get(c, &k, &v,
+	    DB_NEXT | DB_RMW)) {
 		json_t	*doc;
 		json_int_t exp;
 
-		flag = DB_NEXT;
+		/* Wrapped round to where this pass began: the pass is done. */
+		if (wrapped && memcmp(k.data, start, k.size < startlen ?
+		    k.size : startlen) >= 0) {
+			ret = DB_NOTFOUND;
+			break;
+		}
+
 		seen++;
 		doc = json_loadb(v.data, v.size, 0, NULL);
 		exp = json_integer_value(json_object_get(doc, "exp"));
@@ -544,6 +570,13 @@ sweep(struct store *s, enum store_db db, time_t now, size_t max)
 			pos->len = k.size;
 		}
 	}
+	/* The end, in a pass that began mid-way: go on from the first key. */
+	if (ret == DB_NOTFOUND && !wrapped && startlen > 0 && seen < max) {
+		wrapped = 1;
+		memset(&k, 0, sizeof(k));
+		ret = c->get(c, &k, &v, DB_FIRST | DB_RMW);
+		goto again;
+	}
 	if (ret == DB_NOTFOUND)
 		pos->len = 0;
 	else if (ret != 0) {
@@ -572,11 +605,14 @@ store_housekeep(struct store *s, struct arena *a, time_t now, size_t max)
 	(void)sweep(s, STORE_THROTTLE, now, max);
 
 	/*
-	 * Checkpoint whenever 1 MiB of log has accumulated (checked on every
-	 * pass, about once a second): many small checkpoints, each flushing
-	 * a second's worth of pages, instead of a large one a minute that
-	 * stalls every worker's writes while it runs.
+	 * Checkpoint at most once a minute per worker (and only after 1 MiB of
+	 * log).  Berkeley DB 5.3's checkpoint sleeps a whole second on a
+	 * page another process has pinned, and the other workers wait for it
+	 * meanwhile, so frequent small checkpoints stall more, not less.
 	 */
-	if ((ret = s->env->txn_checkpoint(s->env, 1024, 0, 0)) != 0)
-		log_warnx("txn_checkpoint: %s", db_strerror(ret));
+	if (now - s->last_checkpoint >= 60) {
+		s->last_checkpoint = now;
+		if ((ret = s->env->txn_checkpoint(s->env, 1024, 0, 0)) != 0)
+			log_warnx("txn_checkpoint: %s", db_strerror(ret));
+	}
 }

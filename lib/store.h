@@ -50,6 +50,7 @@ struct store {
 		unsigned char	key[64];
 		size_t		len;
 	}		 sweep[STORE__MAX];
+	time_t		 last_checkpoint;
 };
 
 /*
