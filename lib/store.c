@@ -90,10 +90,64 @@ has_records(struct store *s, enum store_db db)
 	return ret == 0;
 }
 
+/*
+ * Create, configure and open the environment handle.  Returns 0 or the
+ * Berkeley DB error; on error s->env is NULL.
+ */
+static int
+env_open(struct store *s, const char *home, int failchk)
+{
+	u_int32_t	 flags;
+	int		 ret;
+
+	if ((ret = db_env_create(&s->env, 0)) != 0)
+		return ret;
+	s->env->set_errcall(s->env, errcall);
+	s->env->set_cachesize(s->env, 0, (u_int32_t)s->cache, 1);
+
+	/* Run the deadlock detector on every conflict; the youngest loses. */
+	s->env->set_lk_detect(s->env, DB_LOCK_YOUNGEST);
+
+	/*
+	 * A lock held by a killed worker is released only by failchk or
+	 * recovery.  Until then a waiter must not block forever: time out
+	 * and retry the request (store_expire_locks() makes the timeout
+	 * bite even when no new conflict runs the detector).
+	 */
+	s->env->set_timeout(s->env, 2 * 1000000, DB_SET_LOCK_TIMEOUT);
+
+	/*
+	 * Track which process holds what, so that failchk() can release the
+	 * locks and abort the transactions of a killed worker in place --
+	 * waking whoever waits on them -- instead of a full recovery, which
+	 * would strand any process blocked in the old environment.  The
+	 * count bounds the processes attached at once (workers, CGI
+	 * requests, the command line).
+	 */
+	if (failchk) {
+		s->env->set_thread_count(s->env, 512);
+		s->env->set_isalive(s->env, is_alive);
+	}
+
+	/* Shared hosts have little disk: drop log files once checkpointed. */
+	s->env->log_set_config(s->env, DB_LOG_AUTO_REMOVE, 1);
+	s->env->set_lg_max(s->env, 4 * 1024 * 1024);
+
+	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
+	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER |
+	    (failchk ? DB_FAILCHK : 0);
+	if ((ret = s->env->open(s->env, home, flags, 0600)) != 0) {
+		s->env->close(s->env, 0);
+		s->env = NULL;
+		return ret;
+	}
+	s->failchk = failchk;
+	return 0;
+}
+
 enum rc
 store_open(struct store *s, const char *home, size_t cache)
 {
-	u_int32_t	 flags;
 	int		 ret, i;
 	struct stat	 st;
 
@@ -108,43 +162,16 @@ store_open(struct store *s, const char *home, size_t cache)
 		log_warnx("%s: %s is not a directory", __func__, home);
 		return RC_STORE;
 	}
-	if ((ret = db_env_create(&s->env, 0)) != 0)
-		return map(s, ret, "db_env_create");
-	s->env->set_errcall(s->env, errcall);
-	s->env->set_cachesize(s->env, 0, (u_int32_t)cache, 1);
-
-	/* Run the deadlock detector on every conflict; the youngest loses. */
-	s->env->set_lk_detect(s->env, DB_LOCK_YOUNGEST);
-
 	/*
-	 * A lock held by a killed worker is released only by recovery, which
-	 * the next process to open the environment runs.  Until then a
-	 * waiter must not block forever: time out and retry the request.
+	 * An environment created before failchk was used has no thread table
+	 * and refuses DB_FAILCHK (EINVAL): open it without, as before; it
+	 * gains one the next time it is recreated (any recovery does that).
 	 */
-	s->env->set_timeout(s->env, 2 * 1000000, DB_SET_LOCK_TIMEOUT);
-
-	/*
-	 * Track which process holds what, so that failchk() can release the
-	 * locks and abort the transactions of a killed worker in place --
-	 * waking whoever waits on them -- instead of a full recovery, which
-	 * would strand any process blocked in the old environment.  The
-	 * count bounds the processes attached at once (workers, CGI
-	 * requests, the command line).
-	 */
-	s->env->set_thread_count(s->env, 512);
-	s->env->set_isalive(s->env, is_alive);
-
-	/* Shared hosts have little disk: drop log files once checkpointed. */
-	s->env->log_set_config(s->env, DB_LOG_AUTO_REMOVE, 1);
-	s->env->set_lg_max(s->env, 4 * 1024 * 1024);
-
-	flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK | DB_INIT_LOG |
-	    DB_INIT_MPOOL | DB_REGISTER | DB_RECOVER | DB_FAILCHK;
-	if ((ret = s->env->open(s->env, home, flags, 0600)) != 0) {
+	if ((ret = env_open(s, home, 1)) == EINVAL)
+		ret = env_open(s, home, 0);
+	if (ret != 0) {
 		log_warnx("%s: opening the environment in %s: %s", __func__,
 		    home, db_strerror(ret));
-		s->env->close(s->env, 0);
-		s->env = NULL;
 		return ret == DB_RUNRECOVERY ? RC_PANIC : RC_STORE;
 	}
 	for (i = 0; i < STORE__MAX; i++) {
@@ -205,6 +232,8 @@ store_failchk(struct store *s)
 {
 	int	 ret;
 
+	if (!s->failchk)
+		return RC_OK;
 	if ((ret = s->env->failchk(s->env, 0)) == 0)
 		return RC_OK;
 	log_warnx("failchk: %s", db_strerror(ret));

@@ -51,6 +51,7 @@ struct store {
 		size_t		len;
 	}		 sweep[STORE__MAX];
 	time_t		 last_checkpoint;
+	int		 failchk;	/* the environment tracks threads */
 };
 
 /*
