@@ -22,7 +22,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { it, before } from 'node:test';
 import { ROOT, PROG, LIGHTTPD, gatehousePidsUnder, waitFor, sleep } from './server.mjs';
-import { Client, parseSetCookie, cookieDeletes } from './client.mjs';
+import { Client } from './client.mjs';
 
 const execFileP = promisify(execFile);
 
@@ -81,60 +81,18 @@ export class IpClient extends Client {
 		this.defaultHeaders = headers;	// sent with every request (e.g. user-agent)
 	}
 
-	async request(method, url, opts = {}) {
-		const u = this.abs(url);
-		const headers = { ...this.defaultHeaders, ...(opts.headers || {}) };
-		if (opts.accept) headers.accept = opts.accept;
-		let body = opts.body;
-		if (opts.form !== undefined) {
-			body = opts.form instanceof URLSearchParams ? opts.form.toString() : new URLSearchParams(opts.form).toString();
-			headers['content-type'] = 'application/x-www-form-urlencoded';
-		} else if (opts.json !== undefined) {
-			body = JSON.stringify(opts.json);
-			headers['content-type'] = 'application/json';
-		}
-		if (opts.contentType) headers['content-type'] = opts.contentType;
-		const sendCookies = this.useCookies && opts.cookies !== false;
-		if (sendCookies && this.jar.size && !Object.keys(headers).some((h) => h.toLowerCase() === 'cookie')) {
-			headers.cookie = this.cookieHeader();
-		}
+	/* From this client's own loopback address, so each has its own IP budget. */
+	async send(u, { method, headers, body, timeoutMs }) {
 		if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) {
 			headers['content-length'] = Buffer.byteLength(body);
 		}
-		let res;
 		try {
-			res = await httpFetch(u, { method, headers, body, localAddress: this.ip, timeoutMs: opts.timeoutMs || 30000 });
+			return await httpFetch(u, { method, headers, body, localAddress: this.ip, timeoutMs });
 		} catch (e) {
 			const err = new Error(`${method} ${u} (from ${this.ip}): ${e.code || e.message}`);
 			err.cause = e;
 			throw err;
 		}
-		const text = await res.text();
-		const setCookies = (res.headers.getSetCookie?.() || []).map(parseSetCookie);
-		if (sendCookies) {
-			for (const c of setCookies) {
-				if (cookieDeletes(c)) this.jar.delete(c.name);
-				else this.jar.set(c.name, c.value);
-			}
-		}
-		const contentType = res.headers.get('content-type') || '';
-		const out = {
-			method, url: u, status: res.status, headers: res.headers, text, setCookies, contentType,
-			location: res.headers.get('location') ? new URL(res.headers.get('location'), u).toString() : null,
-			isHtml: /^text\/html/i.test(contentType),
-		};
-		Object.defineProperty(out, 'json', {
-			get() {
-				try {
-					return JSON.parse(text);
-				} catch {
-					throw new Error(`${method} ${u}: expected JSON, got ${res.status} ${contentType}: ${text.slice(0, 300)}`);
-				}
-			},
-		});
-		this.log.push({ method, url: u, status: res.status, type: contentType });
-		if (out.isHtml) this.htmlPages.push({ url: u, status: res.status, html: text, headers: res.headers });
-		return out;
 	}
 }
 

@@ -179,9 +179,24 @@ export class Client {
 	 * Returns a plain response: { status, headers, url, location, text,
 	 * json, setCookies, contentType, isHtml }.
 	 */
+	/*
+	 * Send one request (no redirect following) and return fetch's
+	 * Response; errors name the method and URL.  Subclasses change how
+	 * (e.g. from which local address).
+	 */
+	async send(u, { method, headers, body, timeoutMs }) {
+		try {
+			return await fetch(u, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+		} catch (e) {
+			const err = new Error(`${method} ${u}: ${e.cause?.code || e.cause?.message || e.message}`);
+			err.cause = e;
+			throw err;
+		}
+	}
+
 	async request(method, url, opts = {}) {
 		const u = this.abs(url);
-		const headers = { ...(opts.headers || {}) };
+		const headers = { ...(this.defaultHeaders || {}), ...(opts.headers || {}) };
 		if (opts.accept) headers.accept = opts.accept;
 		let body = opts.body;
 		if (opts.form !== undefined) {
@@ -196,17 +211,7 @@ export class Client {
 		if (sendCookies && this.jar.size && !Object.keys(headers).some((h) => h.toLowerCase() === 'cookie')) {
 			headers.cookie = this.cookieHeader();
 		}
-		let res;
-		try {
-			res = await fetch(u, {
-				method, headers, body, redirect: 'manual',
-				signal: AbortSignal.timeout(opts.timeoutMs || 30000),
-			});
-		} catch (e) {
-			const err = new Error(`${method} ${u}: ${e.cause?.code || e.cause?.message || e.message}`);
-			err.cause = e;
-			throw err;
-		}
+		const res = await this.send(u, { method, headers, body, timeoutMs: opts.timeoutMs || 30000 });
 		const text = await res.text();
 		const setCookies = (res.headers.getSetCookie?.() || []).map(parseSetCookie);
 		if (sendCookies) {
