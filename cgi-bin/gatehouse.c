@@ -197,14 +197,22 @@ main(int argc, char **argv)
 		return cli(argc, argv);
 	log_init("gatehouse");
 	cgi = FCGX_Init() != 0 || FCGX_IsCGI();
+
+	/*
+	 * Start-up joins the Berkeley DB environment, which can block on a
+	 * mutex a killed worker held: the watchdog covers it too.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(WATCHDOG_SECONDS);
 	if (app_init(&app, config_path(argv[0]), cgi) == -1)
 		return 78;
+	alarm(0);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (cgi) {

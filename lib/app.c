@@ -177,6 +177,9 @@ attempt(struct app *app, struct req *r)
 	int		 methods;
 	enum rc		 rc;
 
+	/* A failed reopen left no environment: try again, as recovery would. */
+	if (app->store.env == NULL)
+		return RC_PANIC;
 	store_expire_locks(&app->store);
 	if ((rc = store_txn_begin(&app->store, &r->txn)) != RC_OK)
 		return rc;
@@ -316,9 +319,16 @@ app_after(struct app *app)
 	app->last_housekeeping = now;
 	arena_reset(&app->arena);
 
-	/* A killed worker's locks are released here, within a second. */
-	if (store_failchk(&app->store) == RC_PANIC)
-		(void)store_reopen(&app->store);
+	/*
+	 * A killed worker's locks are released here, within a second.  If
+	 * only recovery will do and this worker cannot reopen, it leaves:
+	 * the web server starts a fresh one.
+	 */
+	if (store_failchk(&app->store) == RC_PANIC &&
+	    store_reopen(&app->store) != RC_OK) {
+		log_warnx("database environment could not be reopened; exiting");
+		_exit(75);
+	}
 
 	/*
 	 * 128 records per database per pass keeps up with a busy site's
