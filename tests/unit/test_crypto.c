@@ -19,28 +19,9 @@
 
 #define ROWS(t)	(sizeof(t) / sizeof((t)[0]))
 
-static int
-setup(void **state)
-{
-	struct arena	*a = malloc(sizeof(*a));
-
-	if (a == NULL)
-		return -1;
-	arena_init(a, 4096);
-	arena_use_for_json(a);
-	*state = a;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct arena	*a = *state;
-
-	arena_release(a);
-	free(a);
-	return 0;
-}
+/* Per-test arena (JSON memory too): tl_arena_setup/teardown, testlib.h. */
+#define setup		tl_arena_setup
+#define teardown	tl_arena_teardown
 
 /* --- comparison, wiping, hex ---------------------------------------------- */
 

@@ -22,28 +22,9 @@
 
 static const struct pwhash_params small = { 1024, 1, 1 };
 
-static int
-setup(void **state)
-{
-	struct arena	*a = malloc(sizeof(*a));
-
-	if (a == NULL)
-		return -1;
-	arena_init(a, 4096);
-	arena_use_for_json(a);
-	*state = a;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct arena	*a = *state;
-
-	arena_release(a);
-	free(a);
-	return 0;
-}
+/* Per-test arena (JSON memory too): tl_arena_setup/teardown, testlib.h. */
+#define setup		tl_arena_setup
+#define teardown	tl_arena_teardown
 
 static void
 test_pwhash_hash_then_verify(void **state)

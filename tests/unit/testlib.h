@@ -31,6 +31,36 @@
  * test executable holding etc/identity.schema.json (tests/unit/test_x and
  * build/asan/tests/unit/test_x both work from any directory), else ".".
  */
+/*
+ * A cmocka setup/teardown pair giving each test a fresh arena in *state,
+ * also used for jansson's memory (arena_use_for_json); include arena.h
+ * before this header to use them.
+ */
+#ifdef ARENA_H
+static inline int
+tl_arena_setup(void **state)
+{
+	struct arena	*a = malloc(sizeof(*a));
+
+	if (a == NULL)
+		return -1;
+	arena_init(a, 4096);
+	arena_use_for_json(a);
+	*state = a;
+	return 0;
+}
+
+static inline int
+tl_arena_teardown(void **state)
+{
+	struct arena	*a = *state;
+
+	arena_release(a);
+	free(a);
+	return 0;
+}
+#endif
+
 static inline const char *
 tl_root(void)
 {
